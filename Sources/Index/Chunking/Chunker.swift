@@ -1,0 +1,195 @@
+import Crypto
+import Foundation
+
+/// A passage of a document, ready to store: its place, heading trail, text and identity.
+public struct ChunkDraft: Sendable, Equatable {
+    /// 0-based order within the document.
+    public var position: Int
+    /// The trail of Markdown headings above the passage (`Auth > Tokens`), or empty.
+    public var heading: String
+    public var text: String
+    /// The estimated token count of `text`.
+    public var tokenCount: Int
+    /// SHA-256 of heading and text: an unchanged passage keeps its identity (and embedding)
+    /// across document updates.
+    public var contentHash: String
+}
+
+/// Splits documents into passages sized for the embedder.
+///
+/// Markdown is split at headings first (a passage never spans two sections, and carries its
+/// heading trail), then sections are packed paragraph by paragraph up to `maximumTokens`; a
+/// paragraph too long on its own is split between words. Consecutive passages of one section
+/// overlap by about `overlapTokens` so that a sentence cut at a boundary is still found whole.
+/// Fenced code blocks are kept as paragraphs, and `#` lines inside them are not headings.
+public struct Chunker: Sendable {
+    public var maximumTokens: Int
+    public var overlapTokens: Int
+    public var estimator: TokenEstimator
+
+    /// The defaults fit all-MiniLM-L6-v2's 256-token window with room for the title and
+    /// special tokens.
+    public init(maximumTokens: Int = 240, overlapTokens: Int = 32, estimator: TokenEstimator = .wordPiece) {
+        precondition(maximumTokens > overlapTokens && overlapTokens >= 0)
+        self.maximumTokens = maximumTokens
+        self.overlapTokens = overlapTokens
+        self.estimator = estimator
+    }
+
+    /// The passages of `content`; Markdown structure is used when `isMarkdown` is true.
+    /// An empty or blank document gives no passages.
+    public func chunks(of content: String, isMarkdown: Bool) -> [ChunkDraft] {
+        var drafts: [ChunkDraft] = []
+        for section in sections(of: content, isMarkdown: isMarkdown) {
+            for text in pack(section.paragraphs) {
+                let hash = SHA256.hash(data: Data("\(section.heading)\u{1F}\(text)".utf8))
+                drafts.append(ChunkDraft(
+                    position: drafts.count,
+                    heading: section.heading,
+                    text: text,
+                    tokenCount: estimator.count(Substring(text)),
+                    contentHash: hash.hexString
+                ))
+            }
+        }
+        return drafts
+    }
+
+    /// Whether a path names a Markdown document (by its extension).
+    public static func isMarkdown(path: String) -> Bool {
+        let lowered = path.lowercased()
+        return lowered.hasSuffix(".md") || lowered.hasSuffix(".markdown") || lowered.hasSuffix(".mdx")
+    }
+
+    // MARK: Sections
+
+    struct Section {
+        var heading: String
+        var paragraphs: [String]
+    }
+
+    func sections(of content: String, isMarkdown: Bool) -> [Section] {
+        var sections: [Section] = []
+        var trail: [MarkdownHeading] = []
+        var paragraphs: [String] = []
+        var current: [Substring] = []
+        var inFence = false
+
+        func endParagraph() {
+            let text = current.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            if !text.isEmpty { paragraphs.append(text) }
+            current = []
+        }
+        func endSection() {
+            endParagraph()
+            if !paragraphs.isEmpty {
+                sections.append(Section(heading: trail.map(\.text).joined(separator: " > "), paragraphs: paragraphs))
+            }
+            paragraphs = []
+        }
+
+        for line in content.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if isMarkdown && (trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~")) {
+                if !inFence { endParagraph() }
+                current.append(line)
+                if inFence { endParagraph() }
+                inFence.toggle()
+                continue
+            }
+            if inFence {
+                current.append(line)
+                continue
+            }
+            if isMarkdown, let heading = MarkdownHeading(line: Substring(trimmed)) {
+                endSection()
+                trail.removeAll { $0.level >= heading.level }
+                trail.append(heading)
+                continue
+            }
+            if trimmed.isEmpty {
+                endParagraph()
+            } else {
+                current.append(line)
+            }
+        }
+        endSection()
+        return sections
+    }
+
+    // MARK: Packing
+
+    /// Packs paragraphs into passages of at most `maximumTokens`, with overlap between them.
+    func pack(_ paragraphs: [String]) -> [String] {
+        var passages: [String] = []
+        var parts: [String] = []
+        var tokens = 0
+        var hasNewText = false
+
+        for paragraph in paragraphs.flatMap(splitOversized) {
+            let size = estimator.count(Substring(paragraph))
+            if tokens + size > maximumTokens && hasNewText {
+                let text = parts.joined(separator: "\n\n")
+                passages.append(text)
+                let tail = overlapTail(of: text)
+                parts = tail.isEmpty ? [] : [tail]
+                tokens = estimator.count(Substring(tail))
+                hasNewText = false
+            }
+            if tokens + size > maximumTokens {
+                // The overlap and this paragraph do not fit together: drop the overlap.
+                parts = []
+                tokens = 0
+            }
+            parts.append(paragraph)
+            tokens += size
+            hasNewText = true
+        }
+        if hasNewText {
+            passages.append(parts.joined(separator: "\n\n"))
+        }
+        return passages
+    }
+
+    /// Splits a paragraph larger than `maximumTokens` into runs of whole words that fit.
+    func splitOversized(_ paragraph: String) -> [String] {
+        guard estimator.count(Substring(paragraph)) > maximumTokens else { return [paragraph] }
+        var pieces: [String] = []
+        var words: [Substring] = []
+        var tokens = 0
+        let step = maximumTokens - overlapTokens
+        for word in paragraph.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }) {
+            let size = max(1, estimator.count(word))
+            if tokens + size > step && !words.isEmpty {
+                pieces.append(words.joined(separator: " "))
+                words = []
+                tokens = 0
+            }
+            words.append(word)
+            tokens += size
+        }
+        if !words.isEmpty { pieces.append(words.joined(separator: " ")) }
+        return pieces
+    }
+
+    /// The last words of `text` worth about `overlapTokens`.
+    func overlapTail(of text: String) -> String {
+        guard overlapTokens > 0 else { return "" }
+        var words: [Substring] = []
+        var tokens = 0
+        for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).reversed() {
+            let size = max(1, estimator.count(word))
+            if tokens + size > overlapTokens { break }
+            words.append(word)
+            tokens += size
+        }
+        return words.reversed().joined(separator: " ")
+    }
+}
+
+extension Digest {
+    /// Lower-case hexadecimal form of the digest.
+    var hexString: String {
+        map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,39 @@
+/// Renders a ``SearchQuery`` as an SQLite FTS5 MATCH expression.
+///
+/// Every term becomes a double-quoted FTS5 string, so its text is only ever tokenized, never
+/// parsed as syntax (<https://sqlite.org/fts5.html#full_text_query_syntax>): `rate-limit` becomes
+/// the phrase `"rate-limit"` = tokens `rate limit` in order. Required phrases are ANDed and
+/// repeated inside the OR group so that optional words only add to the score.
+enum FTS5Expression {
+    static func render(_ query: SearchQuery) -> String {
+        let optional = query.optional.map(render)
+        let required = query.required.map(render)
+        var expression: String
+        if required.isEmpty {
+            expression = group(optional, joinedBy: "OR")
+        } else if optional.isEmpty {
+            expression = group(required, joinedBy: "AND")
+        } else {
+            expression = group(required + [group(optional + required, joinedBy: "OR")], joinedBy: "AND")
+        }
+        if !query.excluded.isEmpty {
+            expression = "\(expression) NOT \(group(query.excluded.map(render), joinedBy: "OR"))"
+        }
+        return expression
+    }
+
+    static func render(_ term: SearchQuery.Term) -> String {
+        switch term {
+        case .word(let text), .phrase(let text): quoted(text)
+        case .prefix(let text): quoted(text) + " *"
+        }
+    }
+
+    static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    private static func group(_ parts: [String], joinedBy keyword: String) -> String {
+        parts.count == 1 ? parts[0] : "(" + parts.joined(separator: " \(keyword) ") + ")"
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// A person who signs in; owns projects.
+public struct User: Codable, Sendable, Equatable, Identifiable {
+    public var id: UUID
+    /// Unique without regard to case; stored lower-cased.
+    public var email: String
+    public var name: String
+    /// A bcrypt hash; never the password.
+    public var passwordHash: String
+    public var createdAt: Date
+
+    public init(id: UUID, email: String, name: String, passwordHash: String, createdAt: Date) {
+        self.id = id
+        self.email = email
+        self.name = name
+        self.passwordHash = passwordHash
+        self.createdAt = createdAt
+    }
+}
+
+/// What it takes to create a user: the caller hashes the password.
+public struct NewUser: Sendable {
+    public var email: String
+    public var name: String
+    public var passwordHash: String
+
+    public init(email: String, name: String, passwordHash: String) {
+        self.email = email
+        self.name = name
+        self.passwordHash = passwordHash
+    }
+}

@@ -1,0 +1,34 @@
+import Crypto
+import Foundation
+
+/// Project API keys: `lore_` and 40 random base-62 characters, stored only as a SHA-256 hash.
+public enum APIKey {
+    public static let scheme = "lore_"
+    static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+    /// A fresh key (about 238 bits of entropy).
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return scheme + String((0..<40).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+
+    /// The stored form of a key: SHA-256, lower-case hex.
+    public static func hash(_ key: String) -> String {
+        SHA256.hash(data: Data(key.utf8)).hexString
+    }
+
+    /// The part of a key safe to display.
+    static func displayPrefix(_ key: String) -> String {
+        String(key.prefix(scheme.count + 6))
+    }
+}
+
+/// SHA-256 of text, lower-case hex.
+func sha256Hex(_ text: String) -> String {
+    SHA256.hash(data: Data(text.utf8)).hexString
+}
+
+/// The content hash documents carry: SHA-256 of the UTF-8 text, lower-case hex.
+public enum ContentHash {
+    public static func of(_ text: String) -> String { sha256Hex(text) }
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// A document validated and split into chunks, ready for any store to write.
+///
+/// Both store implementations write what this produces, so validation, titles, hashes and
+/// chunking are the same whatever the backend.
+public struct PreparedDocument: Sendable {
+    public var path: String
+    public var title: String
+    public var content: String
+    public var tags: [String]
+    public var metadata: [String: JSONValue]
+    public var contentHash: String
+    public var chunks: [ChunkDraft]
+}
+
+/// Validates and prepares documents for storage.
+public struct DocumentPreparer: Sendable {
+    /// The largest document content, in UTF-8 bytes (1 MiB).
+    public static let maximumContentBytes = 1 << 20
+    public static let maximumTags = 32
+    public static let maximumTagLength = 64
+
+    public var chunker: Chunker
+
+    public init(chunker: Chunker = Chunker()) {
+        self.chunker = chunker
+    }
+
+    /// Validates every field of `document` and chunks its content.
+    public func prepare(_ document: NewDocument) throws(IndexError) -> PreparedDocument {
+        let path = try DocumentPath.validate(document.path)
+        let contentBytes = document.content.utf8.count
+        guard contentBytes <= Self.maximumContentBytes else {
+            throw .invalid(field: "content", reason: "must be at most \(Self.maximumContentBytes) bytes (got \(contentBytes))")
+        }
+        if document.content.utf8.contains(0) {
+            throw .invalid(field: "content", reason: "must not contain NUL characters")
+        }
+        let tags = try Self.validateTags(document.tags)
+        if let title = document.title, title.utf8.contains(0) {
+            throw .invalid(field: "title", reason: "must not contain NUL characters")
+        }
+        return PreparedDocument(
+            path: path,
+            title: DocumentTitle.derive(given: document.title, content: document.content, path: path),
+            content: document.content,
+            tags: tags,
+            metadata: document.metadata,
+            contentHash: sha256Hex(document.content),
+            chunks: chunker.chunks(of: document.content, isMarkdown: Chunker.isMarkdown(path: path))
+        )
+    }
+
+    /// Trims tags, drops duplicates (keeping order) and checks their form.
+    static func validateTags(_ tags: [String]) throws(IndexError) -> [String] {
+        var seen = Set<String>()
+        var result: [String] = []
+        for raw in tags {
+            let tag = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !tag.isEmpty, tag.count <= maximumTagLength else {
+                throw .invalid(field: "tags", reason: "each tag must be 1–\(maximumTagLength) characters")
+            }
+            guard !tag.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                throw .invalid(field: "tags", reason: "tags must not contain control characters")
+            }
+            if seen.insert(tag).inserted { result.append(tag) }
+        }
+        guard result.count <= maximumTags else {
+            throw .invalid(field: "tags", reason: "at most \(maximumTags) tags")
+        }
+        return result
+    }
+}

@@ -1,0 +1,93 @@
+import GRDB
+
+/// The SQLite schema, as migrations that are never edited once shipped: add a new one instead.
+enum SQLiteMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-documents-and-full-text") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    /// Users, projects, documents, tags, chunks and the FTS5 index kept in step by triggers.
+    ///
+    /// `chunk_fts` columns: title, path, heading, body (weighted in that order by `bm25()`).
+    /// Triggers keep it exact: a chunk insert or delete, and a document's title or path change,
+    /// update the index in the same transaction (foreign-key cascades fire them too).
+    static let v1 = """
+        CREATE TABLE user (
+            id TEXT PRIMARY KEY NOT NULL,
+            email TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE TABLE project (
+            id TEXT PRIMARY KEY NOT NULL,
+            owner_id TEXT NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL,
+            slug TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            api_key_hash TEXT NOT NULL UNIQUE,
+            api_key_prefix TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            UNIQUE (owner_id, name_key),
+            UNIQUE (owner_id, slug)
+        );
+        CREATE INDEX project_by_slug ON project(slug);
+        CREATE TABLE document (
+            id TEXT PRIMARY KEY NOT NULL,
+            project_id TEXT NOT NULL REFERENCES project(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            title TEXT NOT NULL,
+            content TEXT NOT NULL,
+            tags TEXT NOT NULL DEFAULT '[]',
+            metadata TEXT NOT NULL DEFAULT '{}',
+            version INTEGER NOT NULL CHECK (version >= 1),
+            content_hash TEXT NOT NULL,
+            embedding_status TEXT NOT NULL
+                CHECK (embedding_status IN ('pending', 'ready', 'failed', 'disabled')),
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            UNIQUE (project_id, path)
+        );
+        CREATE INDEX document_by_project_updated ON document(project_id, updated_at);
+        CREATE TABLE document_tag (
+            document_id TEXT NOT NULL REFERENCES document(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL,
+            PRIMARY KEY (document_id, tag)
+        ) WITHOUT ROWID;
+        CREATE INDEX document_tag_by_tag ON document_tag(tag, document_id);
+        CREATE TABLE chunk (
+            id INTEGER PRIMARY KEY,
+            document_id TEXT NOT NULL REFERENCES document(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            heading TEXT NOT NULL,
+            text TEXT NOT NULL,
+            token_count INTEGER NOT NULL,
+            content_hash TEXT NOT NULL,
+            embedding BLOB,
+            embedding_model TEXT
+        );
+        CREATE INDEX chunk_by_document ON chunk(document_id, position);
+        CREATE VIRTUAL TABLE chunk_fts USING fts5(
+            title, path, heading, body,
+            tokenize = 'porter unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER chunk_fts_after_insert AFTER INSERT ON chunk BEGIN
+            INSERT INTO chunk_fts(rowid, title, path, heading, body)
+            SELECT new.id, d.title, d.path, new.heading, new.text FROM document d WHERE d.id = new.document_id;
+        END;
+        CREATE TRIGGER chunk_fts_after_delete AFTER DELETE ON chunk BEGIN
+            DELETE FROM chunk_fts WHERE rowid = old.id;
+        END;
+        CREATE TRIGGER chunk_fts_after_document_rename AFTER UPDATE OF title, path ON document BEGIN
+            DELETE FROM chunk_fts WHERE rowid IN (SELECT id FROM chunk WHERE document_id = new.id);
+            INSERT INTO chunk_fts(rowid, title, path, heading, body)
+            SELECT c.id, new.title, new.path, c.heading, c.text FROM chunk c WHERE c.document_id = new.id;
+        END;
+        """
+}

@@ -1,0 +1,192 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    public func createDocument(_ new: NewDocument, in projectID: UUID) async throws -> Document {
+        let prepared = try preparer.prepare(new)
+        return try await write { db in try self.insert(prepared, in: projectID, db: db) }
+    }
+
+    public func updateDocument(id: UUID, in projectID: UUID, with update: DocumentUpdate) async throws -> Document {
+        try await write { db in
+            let existing = try self.fetchDocument(sql: "SELECT * FROM document WHERE id = ? AND project_id = ?",
+                                                  arguments: [id.key, projectID.key], db: db)
+            if let expected = update.expectedVersion, expected != existing.version {
+                throw IndexError.staleVersion(expected: expected, actual: existing.version)
+            }
+            let new = NewDocument(
+                path: update.path ?? existing.path, content: update.content,
+                title: update.title ?? (update.path == nil ? existing.title : nil),
+                tags: update.tags ?? existing.tags, metadata: update.metadata ?? existing.metadata)
+            return try self.replace(existing, with: try self.preparer.prepare(new), db: db).0
+        }
+    }
+
+    public func upsertDocument(_ new: NewDocument, in projectID: UUID) async throws -> (Document, WriteOutcome) {
+        let prepared = try preparer.prepare(new)
+        return try await write { db in try self.upsert(prepared, in: projectID, db: db) }
+    }
+
+    public func writeDocuments(_ documents: [NewDocument], mode: BulkMode, in projectID: UUID) async throws -> [BulkItemResult] {
+        let prepared = documents.map { document in
+            Result { () throws(IndexError) in try self.preparer.prepare(document) }
+        }
+        return try await write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM project WHERE id = ?)", arguments: [projectID.key]) == true else {
+                throw IndexError.notFound(entity: "project")
+            }
+            var results: [BulkItemResult] = []
+            for (index, item) in prepared.enumerated() {
+                let path = documents[index].path
+                switch item {
+                case .failure(let error):
+                    results.append(BulkItemResult(index: index, path: path, result: .failure(error)))
+                case .success(let document):
+                    var outcome: Result<(summary: DocumentSummary, outcome: WriteOutcome), IndexError> = .failure(.storage(reason: "not written"))
+                    try db.inSavepoint {
+                        do {
+                            let (stored, written) = mode == .upsert
+                                ? try self.upsert(document, in: projectID, db: db)
+                                : (try self.insert(document, in: projectID, db: db), .created)
+                            outcome = .success((DocumentSummary(stored), written))
+                            return .commit
+                        } catch {
+                            guard let indexError = Self.translate(error) as? IndexError, case .storage = indexError else {
+                                outcome = .failure(Self.translate(error) as? IndexError ?? .storage(reason: "\(error)"))
+                                return .rollback
+                            }
+                            throw error
+                        }
+                    }
+                    results.append(BulkItemResult(index: index, path: path, result: outcome))
+                }
+            }
+            return results
+        }
+    }
+
+    public func deleteDocument(id: UUID, in projectID: UUID) async throws {
+        let deleted = try await write { db in
+            try db.execute(sql: "DELETE FROM document WHERE id = ? AND project_id = ?", arguments: [id.key, projectID.key])
+            return db.changesCount
+        }
+        guard deleted > 0 else { throw IndexError.notFound(entity: "document") }
+    }
+
+    // MARK: Writing inside a transaction
+
+    func insert(_ document: PreparedDocument, in projectID: UUID, db: Database) throws -> Document {
+        let now = Date()
+        let stored = Document(
+            id: UUID(), projectId: projectID, path: document.path, title: document.title,
+            content: document.content, tags: document.tags, metadata: document.metadata, version: 1,
+            contentHash: document.contentHash, embeddingStatus: initialEmbeddingStatus(for: document),
+            createdAt: now, updatedAt: now)
+        try db.execute(
+            sql: """
+                INSERT INTO document (id, project_id, path, title, content, tags, metadata, version,
+                                      content_hash, embedding_status, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [stored.id.key, projectID.key, stored.path, stored.title, stored.content,
+                        Self.encodeTags(stored.tags), JSONValue.encodeObject(stored.metadata), 1,
+                        stored.contentHash, stored.embeddingStatus.rawValue, now.storedValue, now.storedValue])
+        try writeTags(stored.tags, documentID: stored.id, db: db)
+        try syncChunks(document.chunks, documentID: stored.id, db: db)
+        return stored
+    }
+
+    func upsert(_ document: PreparedDocument, in projectID: UUID, db: Database) throws -> (Document, WriteOutcome) {
+        guard let existing = try fetchDocumentIfAny(
+            sql: "SELECT * FROM document WHERE project_id = ? AND path = ?", arguments: [projectID.key, document.path], db: db)
+        else {
+            return (try insert(document, in: projectID, db: db), .created)
+        }
+        return try replace(existing, with: document, db: db)
+    }
+
+    /// Writes the new state of a document; an identical state changes nothing, not even the version.
+    func replace(_ existing: Document, with document: PreparedDocument, db: Database) throws -> (Document, WriteOutcome) {
+        let unchanged = existing.contentHash == document.contentHash && existing.content == document.content
+            && existing.path == document.path && existing.title == document.title
+            && existing.tags == document.tags && existing.metadata == document.metadata
+        if unchanged { return (existing, .unchanged) }
+        var updated = existing
+        updated.path = document.path
+        updated.title = document.title
+        updated.content = document.content
+        updated.tags = document.tags
+        updated.metadata = document.metadata
+        updated.contentHash = document.contentHash
+        updated.version = existing.version + 1
+        updated.updatedAt = Date()
+        let addedChunks = try syncChunks(document.chunks, documentID: existing.id, db: db)
+        if addedChunks > 0 || existing.embeddingStatus == .disabled {
+            updated.embeddingStatus = initialEmbeddingStatus(for: document)
+        }
+        try db.execute(
+            sql: """
+                UPDATE document SET path = ?, title = ?, content = ?, tags = ?, metadata = ?, version = ?,
+                       content_hash = ?, embedding_status = ?, updated_at = ?
+                WHERE id = ?
+                """,
+            arguments: [updated.path, updated.title, updated.content, Self.encodeTags(updated.tags),
+                        JSONValue.encodeObject(updated.metadata), updated.version, updated.contentHash,
+                        updated.embeddingStatus.rawValue, updated.updatedAt.storedValue, existing.id.key])
+        if existing.tags != updated.tags {
+            try db.execute(sql: "DELETE FROM document_tag WHERE document_id = ?", arguments: [existing.id.key])
+            try writeTags(updated.tags, documentID: existing.id, db: db)
+        }
+        return (updated, .updated)
+    }
+
+    /// Makes the document's chunks equal `drafts`, keeping the rows (and embeddings) of chunks
+    /// whose content is unchanged. Returns how many chunks were added.
+    @discardableResult
+    func syncChunks(_ drafts: [ChunkDraft], documentID: UUID, db: Database) throws -> Int {
+        var reusable: [String: [Int64]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, content_hash FROM chunk WHERE document_id = ? ORDER BY position",
+                                    arguments: [documentID.key]) {
+            reusable[row["content_hash"], default: []].append(row["id"])
+        }
+        var added = 0
+        for draft in drafts {
+            if var ids = reusable[draft.contentHash], !ids.isEmpty {
+                let id = ids.removeFirst()
+                reusable[draft.contentHash] = ids
+                try db.execute(sql: "UPDATE chunk SET position = ? WHERE id = ?", arguments: [draft.position, id])
+            } else {
+                try db.execute(
+                    sql: """
+                        INSERT INTO chunk (document_id, position, heading, text, token_count, content_hash)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [documentID.key, draft.position, draft.heading, draft.text, draft.tokenCount, draft.contentHash])
+                added += 1
+            }
+        }
+        for id in reusable.values.joined() {
+            try db.execute(sql: "DELETE FROM chunk WHERE id = ?", arguments: [id])
+        }
+        return added
+    }
+
+    private func writeTags(_ tags: [String], documentID: UUID, db: Database) throws {
+        for tag in tags {
+            try db.execute(sql: "INSERT INTO document_tag (document_id, tag) VALUES (?, ?)", arguments: [documentID.key, tag])
+        }
+    }
+
+    private func initialEmbeddingStatus(for document: PreparedDocument) -> EmbeddingStatus {
+        embeddingsEnabled && !document.chunks.isEmpty ? .pending : .disabled
+    }
+
+    static func encodeTags(_ tags: [String]) -> String {
+        let data = (try? JSONEncoder().encode(tags)) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decodeTags(_ text: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore: ProjectStore {
+    public func createProject(_ new: NewProject) async throws -> ProjectWithKey {
+        let name = try ProjectName.validate(new.name)
+        let description = try ProjectName.validateDescription(new.description)
+        let key = APIKey.generate()
+        let now = Date()
+        let id = UUID()
+        let project = try await write { db -> Project in
+            let slug = try Self.freeSlug(for: name, ownerID: new.ownerId, in: db)
+            try db.execute(
+                sql: """
+                    INSERT INTO project (id, owner_id, name, name_key, slug, description, api_key_hash,
+                                         api_key_prefix, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [id.key, new.ownerId.key, name, name.lowercased(), slug, description,
+                            APIKey.hash(key), APIKey.displayPrefix(key), now.storedValue, now.storedValue])
+            return Project(id: id, ownerId: new.ownerId, name: name, slug: slug, description: description,
+                           apiKeyPrefix: APIKey.displayPrefix(key), createdAt: now, updatedAt: now)
+        }
+        return ProjectWithKey(project: project, apiKey: key)
+    }
+
+    public func project(id: UUID) async throws -> Project {
+        let project = try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM project WHERE id = ?", arguments: [id.key]).map(Self.project(from:))
+        }
+        guard let project else { throw IndexError.notFound(entity: "project") }
+        return project
+    }
+
+    public func project(apiKey: String) async throws -> Project {
+        let hash = APIKey.hash(apiKey)
+        let project = try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM project WHERE api_key_hash = ?", arguments: [hash]).map(Self.project(from:))
+        }
+        guard let project else { throw IndexError.notFound(entity: "project") }
+        return project
+    }
+
+    public func projects(ownedBy ownerID: UUID, page: PageRequest) async throws -> Page<Project> {
+        try await read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM project WHERE owner_id = ?", arguments: [ownerID.key]) ?? 0
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM project WHERE owner_id = ? ORDER BY name_key, id LIMIT ? OFFSET ?",
+                arguments: [ownerID.key, page.limit, page.offset])
+            return Page(items: rows.map(Self.project(from:)), offset: page.offset, limit: page.limit, total: total)
+        }
+    }
+
+    public func projects(slug: String) async throws -> [Project] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM project WHERE slug = ? ORDER BY created_at", arguments: [slug])
+                .map(Self.project(from:))
+        }
+    }
+
+    public func updateProject(id: UUID, name: String?, description: String?) async throws -> Project {
+        let name = try name.map { name throws(IndexError) in try ProjectName.validate(name) }
+        let description = try description.map { text throws(IndexError) in try ProjectName.validateDescription(text) }
+        return try await write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM project WHERE id = ?", arguments: [id.key]) else {
+                throw IndexError.notFound(entity: "project")
+            }
+            var project = Self.project(from: row)
+            if let name, name != project.name {
+                project.name = name
+                if Slug.make(from: name) != project.slug {
+                    project.slug = try Self.freeSlug(for: name, ownerID: project.ownerId, in: db)
+                }
+            }
+            if let description { project.description = description }
+            project.updatedAt = Date()
+            try db.execute(
+                sql: "UPDATE project SET name = ?, name_key = ?, slug = ?, description = ?, updated_at = ? WHERE id = ?",
+                arguments: [project.name, project.name.lowercased(), project.slug, project.description,
+                            project.updatedAt.storedValue, id.key])
+            return project
+        }
+    }
+
+    public func deleteProject(id: UUID) async throws {
+        let deleted = try await write { db in
+            try db.execute(sql: "DELETE FROM project WHERE id = ?", arguments: [id.key])
+            return db.changesCount
+        }
+        guard deleted > 0 else { throw IndexError.notFound(entity: "project") }
+    }
+
+    public func rotateAPIKey(projectID: UUID) async throws -> ProjectWithKey {
+        let key = APIKey.generate()
+        let now = Date()
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE project SET api_key_hash = ?, api_key_prefix = ?, updated_at = ? WHERE id = ?",
+                arguments: [APIKey.hash(key), APIKey.displayPrefix(key), now.storedValue, projectID.key])
+            guard db.changesCount > 0 else { throw IndexError.notFound(entity: "project") }
+        }
+        return ProjectWithKey(project: try await project(id: projectID), apiKey: key)
+    }
+
+    public func stats(projectID: UUID) async throws -> ProjectStats {
+        try await read { db in
+            let documents = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM document WHERE project_id = ?", arguments: [projectID.key]) ?? 0
+            let row = try Row.fetchOne(db, sql: """
+                SELECT COUNT(*) AS chunks, COUNT(c.embedding) AS embedded
+                FROM chunk c JOIN document d ON d.id = c.document_id WHERE d.project_id = ?
+                """, arguments: [projectID.key])
+            return ProjectStats(documents: documents, chunks: row?["chunks"] ?? 0, embeddedChunks: row?["embedded"] ?? 0)
+        }
+    }
+
+    // MARK: Helpers
+
+    static func project(from row: Row) -> Project {
+        Project(
+            id: row.uuid("id"), ownerId: row.uuid("owner_id"), name: row["name"], slug: row["slug"],
+            description: row["description"], apiKeyPrefix: row["api_key_prefix"],
+            createdAt: row.date("created_at"), updatedAt: row.date("updated_at"))
+    }
+
+    /// The name's slug, or the slug with the first free `-2`, `-3`… suffix for this owner.
+    static func freeSlug(for name: String, ownerID: UUID, in db: Database) throws -> String {
+        let base = Slug.make(from: name)
+        var candidate = base
+        var suffix = 2
+        while try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM project WHERE owner_id = ? AND slug = ?)",
+                                arguments: [ownerID.key, candidate]) == true {
+            candidate = "\(base)-\(suffix)"
+            suffix += 1
+        }
+        return candidate
+    }
+}
+
+/// Project name and description rules.
+public enum ProjectName {
+    /// Trims the name; throws unless it is 1–100 characters without control characters.
+    public static func validate(_ name: String) throws(IndexError) -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= 100 else {
+            throw .invalid(field: "name", reason: "must be 1–100 characters")
+        }
+        guard !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw .invalid(field: "name", reason: "must not contain control characters")
+        }
+        return trimmed
+    }
+
+    /// Throws when the description is longer than 2,000 characters or holds NUL.
+    public static func validateDescription(_ text: String) throws(IndexError) -> String {
+        guard text.count <= 2_000, !text.utf8.contains(0) else {
+            throw .invalid(field: "description", reason: "must be at most 2000 characters of text")
+        }
+        return text
+    }
+}

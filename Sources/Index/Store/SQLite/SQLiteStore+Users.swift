@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore: UserStore {
+    public func createUser(_ new: NewUser) async throws -> User {
+        let email = try EmailAddress.normalize(new.email)
+        let name = new.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 200 else {
+            throw IndexError.invalid(field: "name", reason: "must be 1–200 characters")
+        }
+        let user = User(id: UUID(), email: email, name: name, passwordHash: new.passwordHash, createdAt: Date())
+        try await write { db in
+            try db.execute(
+                sql: "INSERT INTO user (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [user.id.key, user.email, user.name, user.passwordHash, user.createdAt.storedValue])
+        }
+        return user
+    }
+
+    public func user(id: UUID) async throws -> User {
+        try await fetchUser(sql: "SELECT * FROM user WHERE id = ?", argument: id.key)
+    }
+
+    public func user(email: String) async throws -> User {
+        try await fetchUser(sql: "SELECT * FROM user WHERE email = ?", argument: email.lowercased())
+    }
+
+    private func fetchUser(sql: String, argument: String) async throws -> User {
+        let user = try await read { db in
+            try Row.fetchOne(db, sql: sql, arguments: [argument]).map { row in
+                User(id: row.uuid("id"), email: row["email"], name: row["name"],
+                     passwordHash: row["password_hash"], createdAt: row.date("created_at"))
+            }
+        }
+        guard let user else { throw IndexError.notFound(entity: "user") }
+        return user
+    }
+}
+
+/// E-mail address checks: enough to catch typos, not an RFC 5322 parser.
+public enum EmailAddress {
+    /// Trims and lower-cases `email`; throws unless it looks like `local@domain.tld`.
+    public static func normalize(_ email: String) throws(IndexError) -> String {
+        let trimmed = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
+        let valid = trimmed.utf8.count <= 254 && parts.count == 2 && !parts[0].isEmpty
+            && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
+            && !trimmed.contains(where: { $0.isWhitespace || $0.isNewline })
+        guard valid else { throw .invalid(field: "email", reason: "must be an e-mail address") }
+        return trimmed
+    }
+}

@@ -1,0 +1,19 @@
+import Foundation
+
+/// URL-safe names for projects: lower-case ASCII letters, digits and single dashes.
+enum Slug {
+    static func make(from name: String) -> String {
+        var slug = ""
+        for scalar in name.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars {
+            if scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)) {
+                slug.unicodeScalars.append(scalar)
+            } else if scalar.properties.generalCategory == .nonspacingMark {
+                continue
+            } else if !slug.isEmpty && !slug.hasSuffix("-") {
+                slug += "-"
+            }
+        }
+        while slug.hasSuffix("-") { slug.removeLast() }
+        return slug.isEmpty ? "project" : String(slug.prefix(64))
+    }
+}

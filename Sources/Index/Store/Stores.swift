@@ -1,0 +1,84 @@
+import Foundation
+
+/// Users: creation and lookup. Emails are unique without regard to case.
+public protocol UserStore: Sendable {
+    /// Creates a user; `.conflict(field: "email")` when the email is taken.
+    func createUser(_ user: NewUser) async throws -> User
+    /// The user with this id; `.notFound` otherwise.
+    func user(id: UUID) async throws -> User
+    /// The user with this email (any case); `.notFound` otherwise.
+    func user(email: String) async throws -> User
+}
+
+/// Projects, their API keys and their statistics.
+public protocol ProjectStore: Sendable {
+    /// Creates a project and issues its API key; `.conflict(field: "name")` when the owner has one
+    /// of that name already.
+    func createProject(_ project: NewProject) async throws -> ProjectWithKey
+    /// The project with this id; `.notFound` otherwise.
+    func project(id: UUID) async throws -> Project
+    /// The project that the API key in clear text belongs to; `.notFound` otherwise.
+    func project(apiKey: String) async throws -> Project
+    /// The owner's projects by name.
+    func projects(ownedBy ownerID: UUID, page: PageRequest) async throws -> Page<Project>
+    /// Every project with this slug (across owners), for command-line lookups.
+    func projects(slug: String) async throws -> [Project]
+    /// Renames or re-describes a project; `nil` keeps a field.
+    func updateProject(id: UUID, name: String?, description: String?) async throws -> Project
+    /// Deletes a project with its documents, chunks and index entries.
+    func deleteProject(id: UUID) async throws
+    /// Issues a new API key; the old one stops working at once.
+    func rotateAPIKey(projectID: UUID) async throws -> ProjectWithKey
+    /// Document, chunk and embedding counts.
+    func stats(projectID: UUID) async throws -> ProjectStats
+}
+
+/// Documents and their chunks; every write is indexed for full text before it returns.
+public protocol DocumentStore: Sendable {
+    /// Creates a document; `.conflict(field: "path")` when the path exists in the project.
+    func createDocument(_ document: NewDocument, in projectID: UUID) async throws -> Document
+    /// Updates a document; `.staleVersion` when `expectedVersion` is not the stored version.
+    /// An update that changes nothing leaves the version as it is.
+    func updateDocument(id: UUID, in projectID: UUID, with update: DocumentUpdate) async throws -> Document
+    /// Creates the document, or replaces the one at its path; says which happened.
+    func upsertDocument(_ document: NewDocument, in projectID: UUID) async throws -> (Document, WriteOutcome)
+    /// Writes many documents in one transaction; an invalid item fails alone.
+    func writeDocuments(_ documents: [NewDocument], mode: BulkMode, in projectID: UUID) async throws -> [BulkItemResult]
+    /// The document with this id in the project; `.notFound` otherwise.
+    func document(id: UUID, in projectID: UUID) async throws -> Document
+    /// The document at this path in the project; `.notFound` otherwise.
+    func document(path: String, in projectID: UUID) async throws -> Document
+    /// A page of documents without content.
+    func documents(in projectID: UUID, filter: DocumentFilter, sort: DocumentSort, page: PageRequest) async throws -> Page<DocumentSummary>
+    /// Every path of the project with its content hash, for skipping unchanged files on import.
+    func contentHashes(in projectID: UUID) async throws -> [String: String]
+    /// Deletes a document with its chunks and index entries; `.notFound` when absent.
+    func deleteDocument(id: UUID, in projectID: UUID) async throws
+    /// Ranks documents by BM25 over their chunks; each document is represented by its best chunk.
+    func searchFullText(_ request: FullTextRequest) async throws -> FullTextResults
+    /// Re-chunks documents and rebuilds their full-text entries, in batches that each commit;
+    /// `progress` receives (done, total). Running it again after an interruption finishes the job.
+    func rebuildFullText(projectID: UUID?, progress: @Sendable (Int, Int) -> Void) async throws
+}
+
+/// Filters of document lists and searches.
+public struct DocumentFilter: Sendable, Equatable {
+    /// Only paths starting with this text.
+    public var pathPrefix: String?
+    /// Only documents carrying this tag.
+    public var tag: String?
+
+    public init(pathPrefix: String? = nil, tag: String? = nil) {
+        self.pathPrefix = pathPrefix
+        self.tag = tag
+    }
+}
+
+/// Orders of document lists.
+public enum DocumentSort: String, Sendable, CaseIterable {
+    case path
+    case newestFirst = "-updatedAt"
+}
+
+/// Everything the store offers, as the application needs it.
+public typealias Store = UserStore & ProjectStore & DocumentStore

@@ -1,0 +1,98 @@
+import Foundation
+import Index
+
+/// Runs a BEIR dataset through Lore: loads it into a temporary SQLite store, asks every query in
+/// each mode, and scores the rankings with ``RetrievalMetrics``.
+public struct Evaluator: Sendable {
+    /// The quality of one mode, and what ran for it.
+    public struct ModeReport: Sendable, Codable {
+        public var metrics: RetrievalMetrics
+        /// The mode that actually ran (a fallback shows here).
+        public var ranAs: SearchMode
+        public var fallbackReason: String?
+        /// Median time of one search, in milliseconds.
+        public var medianLatencyMs: Double
+    }
+
+    /// The report of one evaluation.
+    public struct Report: Sendable {
+        public var dataset: String
+        public var documents: Int
+        public var queries: Int
+        public var modes: [(mode: SearchMode, report: ModeReport)]
+    }
+
+    /// How many results each query is scored on (MAP@100, Recall@100).
+    public static let depth = 100
+
+    public var chunker: Chunker
+
+    public init(chunker: Chunker = Chunker()) {
+        self.chunker = chunker
+    }
+
+    /// Evaluates `dataset` in `modes`; `progress` gets a phase name and (done, total).
+    public func evaluate(
+        _ dataset: BEIRDataset, modes: [SearchMode], progress: @Sendable (String, Int, Int) -> Void = { _, _, _ in }
+    ) async throws -> Report {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lore-eval-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteStore(path: folder.appendingPathComponent("eval.db").path,
+                                    preparer: DocumentPreparer(chunker: chunker))
+        let user = try await store.createUser(NewUser(email: "eval@lore.invalid", name: "Evaluation", passwordHash: "-"))
+        let project = try await store.createProject(NewProject(ownerId: user.id, name: dataset.name)).project
+
+        var idsByPath: [String: String] = [:]
+        let batchSize = 500
+        for start in stride(from: 0, to: dataset.documents.count, by: batchSize) {
+            let batch = dataset.documents[start..<min(start + batchSize, dataset.documents.count)].map { document in
+                let path = "corpus/\(Self.safePathSegment(document.id)).txt"
+                idsByPath[path] = document.id
+                return NewDocument(path: path, content: document.text, title: document.title.isEmpty ? nil : document.title)
+            }
+            _ = try await store.writeDocuments(batch, mode: .upsert, in: project.id)
+            progress("indexing", min(start + batchSize, dataset.documents.count), dataset.documents.count)
+        }
+
+        let service = SearchService(store: store)
+        var reports: [(mode: SearchMode, report: ModeReport)] = []
+        for mode in modes {
+            var rankings: [String: [String]] = [:]
+            var latencies: [Double] = []
+            var ranAs = mode
+            var fallbackReason: String?
+            for (index, query) in dataset.queries.enumerated() {
+                let request = try SearchRequest(text: query.text, projectIDs: [project.id], mode: mode, limit: Self.depth)
+                do {
+                    let response = try await service.search(request)
+                    rankings[query.id] = response.hits.compactMap { idsByPath[$0.path] }
+                    latencies.append(response.tookMs)
+                    ranAs = response.mode
+                    fallbackReason = response.fallbackReason
+                } catch SearchError.invalid {
+                    rankings[query.id] = []
+                }
+                progress(mode.rawValue, index + 1, dataset.queries.count)
+            }
+            let metrics = RetrievalMetrics(rankings: rankings, judgments: dataset.judgments)
+            reports.append((mode, ModeReport(metrics: metrics, ranAs: ranAs, fallbackReason: fallbackReason,
+                                             medianLatencyMs: Self.median(latencies))))
+        }
+        return Report(dataset: dataset.name, documents: dataset.documents.count, queries: dataset.queries.count, modes: reports)
+    }
+
+    /// An id made safe as one path segment.
+    static func safePathSegment(_ id: String) -> String {
+        let allowed = id.unicodeScalars.map { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_")
+                ? Character(scalar) : "_"
+        }
+        return allowed.isEmpty ? "_" : String(allowed)
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Index
+
+/// How a query is matched: by words, by meaning, or both fused.
+public enum SearchMode: String, Sendable, Codable, CaseIterable {
+    case hybrid, fulltext, semantic
+}
+
+/// How hybrid search merges the two rankings.
+public enum FusionMethod: String, Sendable, Codable, CaseIterable {
+    /// Reciprocal rank fusion, k = 60.
+    case rrf
+    /// A blend of min-max normalised scores, weighted by `semanticRatio`.
+    case linear
+}
+
+/// A search as the three front doors (HTTP, MCP, CLI) ask for it.
+public struct SearchRequest: Sendable {
+    public static let defaultLimit = 10
+    public static let maximumLimit = 100
+
+    public var text: String
+    public var projectIDs: [UUID]
+    public var mode: SearchMode
+    public var filter: DocumentFilter
+    public var offset: Int
+    public var limit: Int
+    public var fusion: FusionMethod
+    /// Weight of the semantic side in a linear blend, 0…1.
+    public var semanticRatio: Double
+
+    /// Validates paging and ratio; the query text is checked when the search runs.
+    public init(
+        text: String, projectIDs: [UUID], mode: SearchMode = .hybrid, filter: DocumentFilter = DocumentFilter(),
+        offset: Int = 0, limit: Int = defaultLimit, fusion: FusionMethod = .rrf, semanticRatio: Double = 0.5
+    ) throws(SearchError) {
+        guard offset >= 0 else { throw .invalid(field: "offset", reason: "must be 0 or more") }
+        guard (1...Self.maximumLimit).contains(limit) else {
+            throw .invalid(field: "limit", reason: "must be between 1 and \(Self.maximumLimit)")
+        }
+        guard semanticRatio.isFinite, (0...1).contains(semanticRatio) else {
+            throw .invalid(field: "semanticRatio", reason: "must be between 0 and 1")
+        }
+        self.text = text
+        self.projectIDs = projectIDs
+        self.mode = mode
+        self.filter = filter
+        self.offset = offset
+        self.limit = limit
+        self.fusion = fusion
+        self.semanticRatio = semanticRatio
+    }
+}
