@@ -42,7 +42,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "IndexTests", dependencies: ["Index"]),
+        .testTarget(name: "IndexTests", dependencies: ["Index", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Index"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
     ]

@@ -27,8 +27,8 @@ public struct Chunker: Sendable {
     public var overlapTokens: Int
     public var estimator: TokenEstimator
 
-    /// The defaults fit all-MiniLM-L6-v2's 256-token window with room for the title and
-    /// special tokens.
+    /// The defaults keep a passage within all-MiniLM-L6-v2's 256-token window (with [CLS] and
+    /// [SEP]); 240 was also the best full-text granularity measured on Cranfield (BENCHMARKS.md).
     public init(maximumTokens: Int = 240, overlapTokens: Int = 32, estimator: TokenEstimator = .wordPiece) {
         precondition(maximumTokens > overlapTokens && overlapTokens >= 0)
         self.maximumTokens = maximumTokens
@@ -74,6 +74,7 @@ public struct Chunker: Sendable {
         var paragraphs: [String] = []
         var current: [Substring] = []
         var inFence = false
+        var seenHeading = false
 
         func endParagraph() {
             let text = current.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -102,7 +103,16 @@ public struct Chunker: Sendable {
                 continue
             }
             if isMarkdown, let heading = MarkdownHeading(line: Substring(trimmed)) {
+                let opensDocument = !seenHeading && sections.isEmpty && paragraphs.isEmpty && current.isEmpty
                 endSection()
+                if heading.level == 1 && opensDocument {
+                    // The document's opening `# Title` is its title, indexed as such; passages
+                    // below it carry the trail from the next level down (`Auth > Tokens`).
+                    seenHeading = true
+                    trail = []
+                    continue
+                }
+                seenHeading = true
                 trail.removeAll { $0.level >= heading.level }
                 trail.append(heading)
                 continue

@@ -42,28 +42,56 @@ extension SQLiteStore {
             return (hits, rows.first?["total"] ?? 0)
         }
         if request.includesSnippets && !hits.isEmpty {
-            let snippets = try await snippets(match: match, chunkIDs: hits.map(\.chunkId))
-            for index in hits.indices { hits[index].snippet = snippets[hits[index].chunkId] ?? "" }
+            let passages = try await bestPassages(match: match, documentIDs: hits.map(\.documentId))
+            for index in hits.indices {
+                guard let passage = passages[hits[index].documentId] else { continue }
+                hits[index].chunkId = passage.chunkId
+                hits[index].chunkIndex = passage.position
+                hits[index].chunkHeading = passage.heading
+                hits[index].snippet = passage.snippet
+            }
         }
         let fullTotal = hits.isEmpty && request.offset > 0 ? try await countMatches(match: match, request: request) : total
         return FullTextResults(hits: hits, total: fullTotal)
     }
 
-    /// Highlighted body excerpts of the given chunks, by chunk id.
-    private func snippets(match: String, chunkIDs: [Int64]) async throws -> [Int64: String] {
-        let placeholders = Array(repeating: "?", count: chunkIDs.count).joined(separator: ", ")
+    /// The passage that best shows why a document matched, with its highlighted snippet.
+    struct Passage: Sendable {
+        var chunkId: Int64
+        var position: Int
+        var heading: String
+        var snippet: String
+        /// BM25 of heading and body only, then of all columns (lower is better in SQLite).
+        var order: (Double, Double, Int)
+    }
+
+    /// For each document, the chunk whose heading and body match best (title and path are the
+    /// same for every chunk of a document, and would favour the shortest chunk), with a
+    /// `<mark>`-highlighted excerpt of its body.
+    private func bestPassages(match: String, documentIDs: [UUID]) async throws -> [UUID: Passage] {
+        let placeholders = Array(repeating: "?", count: documentIDs.count).joined(separator: ", ")
         let sql = """
-            SELECT rowid, snippet(chunk_fts, 3, ?, ?, '…', 32) AS snippet FROM chunk_fts
-            WHERE chunk_fts MATCH ? AND rowid IN (\(placeholders))
+            SELECT chunk_fts.rowid AS chunk_id, c.document_id, c.position, c.heading,
+                   snippet(chunk_fts, 3, ?, ?, '…', 32) AS snippet,
+                   bm25(chunk_fts, 0.0, 0.0, 2.0, 1.0) AS passage,
+                   bm25(chunk_fts, \(Self.columnWeights)) AS bm25
+            FROM chunk_fts JOIN chunk c ON c.id = chunk_fts.rowid
+            WHERE chunk_fts MATCH ? AND c.document_id IN (\(placeholders))
             """
         let values = [Snippet.openMarker.databaseValue, Snippet.closeMarker.databaseValue, match.databaseValue]
-            + chunkIDs.map(\.databaseValue)
+            + documentIDs.map(\.key.databaseValue)
         return try await read { db in
-            var snippets: [Int64: String] = [:]
+            var best: [UUID: Passage] = [:]
             for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values)) {
-                snippets[row["rowid"]] = Snippet.html(fromMarked: row["snippet"] ?? "")
+                let passage = Passage(
+                    chunkId: row["chunk_id"], position: row["position"], heading: row["heading"],
+                    snippet: Snippet.html(fromMarked: row["snippet"] ?? ""),
+                    order: (row["passage"], row["bm25"], row["position"]))
+                let documentID = row.uuid("document_id")
+                if let current = best[documentID], current.order <= passage.order { continue }
+                best[documentID] = passage
             }
-            return snippets
+            return best
         }
     }
 

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+@Suite("The lore command line", .serialized)
+struct CommandLineTests {
+    @Test func helpExitsZero() throws {
+        let lore = try LoreProcess()
+        defer { lore.remove() }
+        let outcome = try lore.run(["--help"])
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.contains("import"))
+    }
+
+    @Test(arguments: [["search"], ["frobnicate"], ["search", "x"], ["search", "x", "--project", "p", "--limit", "many"],
+                      ["import", "/definitely/not/here", "--project", "p"], ["eval", "/tmp", "--mode", "magic"]])
+    func usageErrorsExitTwo(_ arguments: [String]) throws {
+        let lore = try LoreProcess()
+        defer { lore.remove() }
+        let outcome = try lore.run(arguments)
+        #expect(outcome.status == 2, "\(outcome.stderr)")
+        #expect(outcome.stdout.isEmpty)
+    }
+
+    @Test func failuresExitOneWithAMessageOnStderr() throws {
+        let lore = try LoreProcess()
+        defer { lore.remove() }
+        let missing = try lore.run(["search", "anything", "--project", "nope"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("not found") && missing.stdout.isEmpty)
+        let postgres = try lore.run(["migrate", "--database", "postgres://localhost/lore"])
+        #expect(postgres.status == 1)
+        let shortPassword = try lore.run(["users", "create", "--email", "a@b.io", "--name", "A", "--password-stdin"], stdin: "short\n")
+        #expect(shortPassword.status == 1)
+        let noTerminal = try lore.run(["users", "create", "--email", "a@b.io", "--name", "A"])
+        #expect(noTerminal.status == 2)
+    }
+
+    @Test func importSearchAndReindexEndToEnd() throws {
+        let lore = try LoreProcess()
+        defer { lore.remove() }
+        #expect(try lore.run(["migrate"]).status == 0)
+        let user = try lore.run(["users", "create", "--email", "Dev@Example.com", "--name", "Dev", "--password-stdin"],
+                                stdin: "correct horse battery\n")
+        #expect(user.status == 0, "\(user.stderr)")
+        let project = try lore.run(["projects", "create", "--owner", "dev@example.com", "--name", "Harbor Docs", "--json"])
+        #expect(project.status == 0, "\(project.stderr)")
+        let created = try JSONSerialization.jsonObject(with: Data(project.stdout.utf8)) as? [String: String]
+        #expect(created?["slug"] == "harbor-docs")
+        #expect(created?["apiKey"]?.hasPrefix("lore_") == true)
+
+        let fixtures = LoreProcess.packageRoot.appendingPathComponent("fixtures/sample-project").path
+        let first = try lore.run(["import", fixtures, "--project", "harbor-docs", "--json"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any]
+        #expect((report?["created"] as? Int ?? 0) >= 30)
+        let second = try lore.run(["import", fixtures, "--project", "harbor-docs", "--json"])
+        let again = try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any]
+        #expect(again?["created"] as? Int == 0 && again?["updated"] as? Int == 0)
+
+        let search = try lore.run(["search", "kafka consumer lag", "--project", "harbor-docs", "--json"])
+        #expect(search.status == 0, "\(search.stderr)")
+        let body = try JSONSerialization.jsonObject(with: Data(search.stdout.utf8)) as? [String: Any]
+        let hits = body?["data"] as? [[String: Any]]
+        #expect(hits?.first?["path"] as? String == "runbooks/kafka-consumer-lag.md")
+        let meta = body?["meta"] as? [String: Any]
+        #expect(meta?["mode"] as? String == "fulltext")
+        #expect(meta?["requestedMode"] as? String == "hybrid")
+        #expect(meta?["total"] as? Int ?? 0 >= 1)
+
+        #expect(try lore.run(["reindex", "--fulltext"]).status == 0)
+        let afterReindex = try lore.run(["search", "kafka consumer lag", "--project", "harbor-docs"])
+        #expect(afterReindex.stdout.hasPrefix("1. runbooks/kafka-consumer-lag.md"))
+    }
+
+    @Test func evalReportsEveryMetricAsJSON() throws {
+        let lore = try LoreProcess()
+        defer { lore.remove() }
+        let folder = lore.folder.appendingPathComponent("beir")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try """
+            {"_id": "d1", "title": "Wing flutter", "text": "Flutter of swept wings at high speed."}
+            {"_id": "d2", "title": "Boundary layers", "text": "Laminar boundary layer transition."}
+            """.write(to: folder.appendingPathComponent("corpus.jsonl"), atomically: true, encoding: .utf8)
+        try """
+            {"_id": "1", "text": "wing flutter"}
+            {"_id": "2", "text": "boundary layer transition"}
+            """.write(to: folder.appendingPathComponent("queries.jsonl"), atomically: true, encoding: .utf8)
+        try "query-id\tcorpus-id\tscore\n1\td1\t2\n2\td2\t1\n".write(
+            to: folder.appendingPathComponent("qrels.tsv"), atomically: true, encoding: .utf8)
+        let outcome = try lore.run(["eval", folder.path, "--mode", "fulltext", "--json"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let body = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any]
+        #expect(body?["documents"] as? Int == 2 && body?["queries"] as? Int == 2)
+        let fulltext = (body?["modes"] as? [String: Any])?["fulltext"] as? [String: Any]
+        #expect(fulltext?["ndcg@10"] as? Double == 1.0)
+        #expect(fulltext?["mrr@10"] as? Double == 1.0)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+@testable import Index
+
+@Suite("Full-text search")
+struct FullTextSearchTests {
+    let parser = QueryParser()
+
+    func search(_ text: String, in temporary: TemporaryStore, projects: [UUID], filter: DocumentFilter = .init(),
+                offset: Int = 0, limit: Int = 10) async throws -> FullTextResults {
+        try await temporary.store.searchFullText(FullTextRequest(
+            query: try parser.parse(text), projectIDs: projects, filter: filter, offset: offset, limit: limit))
+    }
+
+    func makeCorpus() async throws -> (TemporaryStore, Project) {
+        let temporary = try TemporaryStore()
+        let project = try await temporary.makeProject()
+        let documents = [
+            NewDocument(path: "api/rate-limits.md", content: "# Rate limits\nThe rate-limit is 100 requests. Use <b>backoff</b> & retry.", tags: ["api"]),
+            NewDocument(path: "api/auth.md", content: "# Authentication\n## Tokens\nBearer tokens expire; refresh them.", tags: ["api", "security"]),
+            NewDocument(path: "docs/architecture/overview.md", content: "# Overview\nSee docs/architecture for v1.2 and max_tokens.", tags: []),
+            NewDocument(path: "runbooks/redis.md", content: "# Redis\nA redis cluster with hot key trouble.", tags: ["ops"]),
+            NewDocument(path: "runbooks/redis-single.md", content: "# Redis single\nOne redis node, no replicas.", tags: ["ops"]),
+        ]
+        for document in documents {
+            _ = try await temporary.store.createDocument(document, in: project.id)
+        }
+        return (temporary, project)
+    }
+
+    @Test func highlightsMatchesInEscapedSnippets() async throws {
+        let (temporary, project) = try await makeCorpus()
+        let results = try await search("backoff", in: temporary, projects: [project.id])
+        #expect(results.hits.count == 1)
+        #expect(results.hits[0].snippet.contains("&lt;b&gt;<mark>backoff</mark>&lt;/b&gt; &amp; retry"))
+    }
+
+    @Test(arguments: [
+        ("rate-limit", "api/rate-limits.md"),
+        ("docs/architecture", "docs/architecture/overview.md"),
+        ("v1.2", "docs/architecture/overview.md"),
+        ("max_tokens", "docs/architecture/overview.md"),
+        ("authent*", "api/auth.md"),
+        ("\"hot key\"", "runbooks/redis.md"),
+    ])
+    func termsWithPunctuationAreSearchableAsWritten(_ query: String, _ expected: String) async throws {
+        let (temporary, project) = try await makeCorpus()
+        let results = try await search(query, in: temporary, projects: [project.id])
+        #expect(results.hits.first?.path == expected)
+    }
+
+    @Test func exclusionsRemoveDocuments() async throws {
+        let (temporary, project) = try await makeCorpus()
+        let all = try await search("redis", in: temporary, projects: [project.id])
+        #expect(Set(all.hits.map(\.path)) == ["runbooks/redis.md", "runbooks/redis-single.md"])
+        let excluded = try await search("redis -cluster", in: temporary, projects: [project.id])
+        #expect(excluded.hits.map(\.path) == ["runbooks/redis-single.md"])
+    }
+
+    @Test func filtersByPathPrefixAndTag() async throws {
+        let (temporary, project) = try await makeCorpus()
+        let byPrefix = try await search("redis tokens", in: temporary, projects: [project.id], filter: .init(pathPrefix: "api/"))
+        #expect(byPrefix.hits.map(\.path) == ["api/auth.md"])
+        let byTag = try await search("tokens redis", in: temporary, projects: [project.id], filter: .init(tag: "ops"))
+        #expect(Set(byTag.hits.map(\.path)) == ["runbooks/redis.md", "runbooks/redis-single.md"])
+    }
+
+    @Test func reportsTheBestChunkWithItsHeadingTrail() async throws {
+        let (temporary, project) = try await makeCorpus()
+        let results = try await search("refresh", in: temporary, projects: [project.id])
+        #expect(results.hits.first?.chunkHeading == "Tokens")
+        #expect(results.hits.first?.chunkIndex == 0)
+    }
+
+    @Test func pagesNeitherRepeatNorSkip() async throws {
+        let temporary = try TemporaryStore()
+        let project = try await temporary.makeProject()
+        for index in 0..<25 {
+            // Identical bodies tie on score: the path must break the tie.
+            _ = try await temporary.store.createDocument(NewDocument(path: "same/\(index).md", content: "lighthouse"), in: project.id)
+        }
+        var seen: [String] = []
+        for page in 0..<3 {
+            let results = try await search("lighthouse", in: temporary, projects: [project.id], offset: page * 10, limit: 10)
+            #expect(results.total == 25)
+            seen += results.hits.map(\.path)
+            #expect(results.hits.map(\.rank) == Array((page * 10 + 1)...(page * 10 + results.hits.count)))
+        }
+        #expect(seen == seen.sorted() && Set(seen).count == 25)
+        let beyond = try await search("lighthouse", in: temporary, projects: [project.id], offset: 50, limit: 10)
+        #expect(beyond.hits.isEmpty && beyond.total == 25)
+    }
+
+    @Test func searchesOnlyTheGivenProjects() async throws {
+        let (temporary, project) = try await makeCorpus()
+        let other = try await temporary.makeProject(name: "Other")
+        _ = try await temporary.store.createDocument(NewDocument(path: "redis.md", content: "redis elsewhere"), in: other.id)
+        let mine = try await search("redis", in: temporary, projects: [project.id])
+        #expect(mine.hits.allSatisfy { $0.projectId == project.id })
+        let both = try await search("redis", in: temporary, projects: [project.id, other.id])
+        #expect(both.total == 3)
+    }
+
+    @Test func renamedDocumentsAreFoundByTheirNewTitleOnly() async throws {
+        let (temporary, project) = try await makeCorpus()
+        let document = try await temporary.store.document(path: "runbooks/redis.md", in: project.id)
+        _ = try await temporary.store.updateDocument(
+            id: document.id, in: project.id, with: DocumentUpdate(content: document.content, title: "Valkey migration"))
+        #expect(try await search("valkey", in: temporary, projects: [project.id]).hits.map(\.path) == ["runbooks/redis.md"])
+    }
+
+    @Test func rebuildingTheIndexKeepsResults() async throws {
+        let (temporary, project) = try await makeCorpus()
+        let before = try await search("redis tokens rate", in: temporary, projects: [project.id])
+        try await temporary.store.rebuildFullText(projectID: nil) { _, _ in }
+        let after = try await search("redis tokens rate", in: temporary, projects: [project.id])
+        #expect(before.hits.map(\.path) == after.hits.map(\.path))
+        #expect(try await temporary.count("chunk_fts") == temporary.count("chunk"))
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Index
+import Search
+import Testing
+
+@Suite("Directory import")
+struct DirectoryImporterTests {
+    @Test func importingTwiceChangesNothing() async throws {
+        let scratch = try await ScratchStore()
+        let importer = DirectoryImporter(store: scratch.store)
+        let first = try await importer.importFiles(from: Fixtures.sampleProject, into: scratch.project.id)
+        #expect(first.created >= 30 && first.failed.isEmpty)
+        let second = try await importer.importFiles(from: Fixtures.sampleProject, into: scratch.project.id)
+        #expect(second.created == 0 && second.updated == 0 && second.unchanged == first.created)
+    }
+
+    @Test func aChangedFileIsUpdatedAndOthersSkipped() async throws {
+        let scratch = try await ScratchStore()
+        let folder = scratch.folder.appendingPathComponent("docs")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try "# One\nfirst".write(to: folder.appendingPathComponent("one.md"), atomically: true, encoding: .utf8)
+        try "second".write(to: folder.appendingPathComponent("sub/two.txt"), atomically: true, encoding: .utf8)
+        try "ignored".write(to: folder.appendingPathComponent("image.png"), atomically: true, encoding: .utf8)
+        try Data([0xFF, 0xFE, 0x00]).write(to: folder.appendingPathComponent("broken.md"))
+        let importer = DirectoryImporter(store: scratch.store)
+        let first = try await importer.importFiles(from: folder, into: scratch.project.id)
+        #expect(first.created == 2)
+        #expect(first.failed.map(\.path) == ["broken.md"])
+
+        try "# One\nfirst, edited".write(to: folder.appendingPathComponent("one.md"), atomically: true, encoding: .utf8)
+        let second = try await importer.importFiles(from: folder, into: scratch.project.id)
+        #expect(second.updated == 1 && second.unchanged == 1 && second.created == 0)
+        let document = try await scratch.store.document(path: "one.md", in: scratch.project.id)
+        #expect(document.version == 2 && document.content == "# One\nfirst, edited")
+        #expect(try await scratch.store.document(path: "sub/two.txt", in: scratch.project.id).title == "two")
+    }
+
+    @Test func globsSelectFiles() throws {
+        let files = try DirectoryImporter<SQLiteStore>.files(in: Fixtures.sampleProject, matching: ["runbooks/*.md"])
+        #expect(!files.isEmpty && files.allSatisfy { $0.hasPrefix("runbooks/") })
+        let texts = try DirectoryImporter<SQLiteStore>.files(in: Fixtures.sampleProject, matching: ["*.txt"])
+        #expect(!texts.isEmpty && texts.allSatisfy { $0.hasSuffix(".txt") })
+    }
+}
