@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "lore", targets: ["CLI"]),
         .library(name: "Index", targets: ["Index"]),
         .library(name: "Search", targets: ["Search"]),
+        .library(name: "Vectors", targets: ["Vectors"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
@@ -24,6 +25,18 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .systemLibrary(
+            name: "CBLAS",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        .target(
+            name: "Vectors",
+            dependencies: [
+                "CBLAS",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])]
         ),
         .target(
             name: "Search",
@@ -44,6 +57,7 @@ let package = Package(
         ),
         .testTarget(name: "IndexTests", dependencies: ["Index", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Index"]),
+        .testTarget(name: "VectorsTests", dependencies: ["Vectors"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
     ]
 )
