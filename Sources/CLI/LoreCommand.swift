@@ -9,7 +9,7 @@ struct LoreCommand: AsyncParsableCommand {
         abstract: "Lore: search for project documentation, by keyword and meaning.",
         discussion: "Settings come from LORE_* environment variables; --database overrides LORE_DATABASE_URL.",
         subcommands: [
-            MigrateCommand.self, UsersCommand.self, ProjectsCommand.self, ImportCommand.self,
+            ServeCommand.self, MigrateCommand.self, UsersCommand.self, ProjectsCommand.self, ImportCommand.self,
             SearchCommand.self, ReindexCommand.self, EvalCommand.self,
         ]
     )

@@ -1,40 +1,33 @@
 import Foundation
+import API
 import Index
 
 /// The settings every command reads from the environment (SPEC §6).
 struct Settings {
     static let defaultDatabaseURL = "sqlite://./data/lore.db"
 
-    var environment: [String: String]
+    var variables: [String: String]
 
-    init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        self.environment = environment
+    init(variables: [String: String] = ProcessInfo.processInfo.environment) {
+        self.variables = variables
     }
 
     /// `LORE_DATABASE_URL`, or the default SQLite file.
     var databaseURL: String {
-        environment["LORE_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultDatabaseURL
+        variables["LORE_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultDatabaseURL
     }
 
-    var logLevel: String { environment["LORE_LOG_LEVEL"] ?? "warning" }
-}
+    var logLevel: String? { variables["LORE_LOG_LEVEL"] }
 
-/// Where the store lives, parsed from a database URL.
-enum DatabaseLocation: Equatable {
-    case sqlite(path: String)
-    case postgres(url: String)
+    var host: String { nonEmpty("LORE_HOST") ?? "127.0.0.1" }
+    var port: Int { nonEmpty("LORE_PORT").flatMap(Int.init) ?? 8080 }
+    var portIsValid: Bool { nonEmpty("LORE_PORT").map { Int($0).map { (0...65535).contains($0) } ?? false } ?? true }
+    var environment: AppEnvironment { nonEmpty("LORE_ENV").flatMap(AppEnvironment.init(rawValue:)) ?? .development }
+    var jwtSecret: String? { nonEmpty("LORE_JWT_SECRET") }
+    var registrationEnabled: Bool { (nonEmpty("LORE_REGISTRATION") ?? "enabled").lowercased() != "disabled" }
 
-    /// Parses `sqlite://RELATIVE`, `sqlite:///ABSOLUTE` and `postgres://…` URLs.
-    static func parse(_ url: String) throws -> DatabaseLocation {
-        if url.hasPrefix("sqlite://") {
-            let path = String(url.dropFirst("sqlite://".count))
-            guard !path.isEmpty else { throw CLIError.badSetting(name: "database URL", value: url) }
-            return .sqlite(path: path)
-        }
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            return .postgres(url: url)
-        }
-        throw CLIError.badSetting(name: "database URL", value: url)
+    private func nonEmpty(_ name: String) -> String? {
+        variables[name].flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 

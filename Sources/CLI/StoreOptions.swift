@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Index
+import API
 import Logging
 
 /// The flags every command that opens the store shares.
@@ -11,7 +12,7 @@ struct StoreOptions: ParsableArguments {
     /// Opens and migrates the configured store.
     func openStore() throws -> SQLiteStore {
         let settings = Settings()
-        LoggingSetup.bootstrap(level: settings.logLevel)
+        LoggingSetup.bootstrap(level: settings.logLevel, fallback: .warning)
         switch try DatabaseLocation.parse(database ?? settings.databaseURL) {
         case .sqlite(let path):
             return try SQLiteStore(path: path, logger: Logger(label: "lore.index"))
@@ -38,10 +39,10 @@ struct StoreOptions: ParsableArguments {
 enum LoggingSetup {
     nonisolated(unsafe) private static var done = false
 
-    static func bootstrap(level: String) {
+    static func bootstrap(level: String?, fallback: Logger.Level) {
         guard !done else { return }
         done = true
-        let logLevel = Logger.Level(rawValue: level.lowercased()) ?? .warning
+        let logLevel = level.flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? fallback
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = logLevel

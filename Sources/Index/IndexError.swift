@@ -5,6 +5,8 @@
 public enum IndexError: Error, Sendable, Equatable {
     /// A field of the input is invalid; `field` names it (`path`, `email`, `q`, …).
     case invalid(field: String, reason: String)
+    /// A field is larger than its limit (`limit` in bytes).
+    case tooLarge(field: String, limit: Int)
     /// The named entity does not exist (or is not visible to the caller).
     case notFound(entity: String)
     /// A uniqueness rule was violated (`field` names the duplicated value's field).
@@ -19,6 +21,7 @@ extension IndexError: CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalid(let field, let reason): "\(field): \(reason)"
+        case .tooLarge(let field, let limit): "\(field): must be at most \(limit) bytes"
         case .notFound(let entity): "\(entity) not found"
         case .conflict(let field, let reason): "\(field): \(reason)"
         case .staleVersion(let expected, let actual):

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import HummingbirdBcrypt
+import API
 import Index
 
 struct UsersCommand: AsyncParsableCommand {
@@ -11,9 +11,6 @@ struct UsersCommand: AsyncParsableCommand {
 struct CreateUserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create", abstract: "Create a user (prompts for the password on a terminal).")
-
-    /// bcrypt cost of stored password hashes.
-    static let bcryptCost: UInt8 = 12
 
     @OptionGroup var store: StoreOptions
     @Option(help: "The user's e-mail address.") var email: String
@@ -34,7 +31,7 @@ struct CreateUserCommand: AsyncParsableCommand {
         }
         let opened = try store.openStore()
         let user = try await opened.createUser(NewUser(
-            email: email, name: name, passwordHash: Bcrypt.hash(password, cost: Self.bcryptCost)))
+            email: email, name: name, passwordHash: await Passwords.hash(password)))
         if json {
             try JSONOutput.print(["id": user.id.uuidString.lowercased(), "email": user.email, "name": user.name])
         } else {

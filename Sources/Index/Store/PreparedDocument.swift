@@ -32,7 +32,7 @@ public struct DocumentPreparer: Sendable {
         let path = try DocumentPath.validate(document.path)
         let contentBytes = document.content.utf8.count
         guard contentBytes <= Self.maximumContentBytes else {
-            throw .invalid(field: "content", reason: "must be at most \(Self.maximumContentBytes) bytes (got \(contentBytes))")
+            throw .tooLarge(field: "content", limit: Self.maximumContentBytes)
         }
         if document.content.utf8.contains(0) {
             throw .invalid(field: "content", reason: "must not contain NUL characters")

@@ -80,5 +80,19 @@ public enum DocumentSort: String, Sendable, CaseIterable {
     case newestFirst = "-updatedAt"
 }
 
+/// Revocation of session tokens (JWT ids) before they expire.
+public protocol SessionStore: Sendable {
+    /// Records that the token with this id must no longer be accepted; expired entries are purged.
+    func revokeSession(id: String, expiresAt: Date) async throws
+    /// Whether the token with this id was revoked.
+    func isSessionRevoked(id: String) async throws -> Bool
+}
+
+/// Liveness of the store's backend, for readiness checks.
+public protocol StoreHealth: Sendable {
+    /// Succeeds when the database answers a trivial query.
+    func ping() async throws
+}
+
 /// Everything the store offers, as the application needs it.
-public typealias Store = UserStore & ProjectStore & DocumentStore
+public typealias Store = UserStore & ProjectStore & DocumentStore & SessionStore & StoreHealth

@@ -7,8 +7,20 @@ enum SQLiteMigrations {
         migrator.registerMigration("v1-documents-and-full-text") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-revoked-sessions") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
+
+    /// Session tokens revoked by logout, kept until they would have expired anyway.
+    static let v2 = """
+        CREATE TABLE revoked_session (
+            jti TEXT PRIMARY KEY NOT NULL,
+            expires_at REAL NOT NULL
+        );
+        CREATE INDEX revoked_session_by_expiry ON revoked_session(expires_at);
+        """
 
     /// Users, projects, documents, tags, chunks and the FTS5 index kept in step by triggers.
     ///

@@ -1,0 +1,57 @@
+import Foundation
+import Hummingbird
+import Index
+import Logging
+import Search
+
+/// Builds the Lore application on the store named by `arguments.databaseURL`.
+public func buildApplication(_ arguments: some AppArguments, logger: Logger = Logger(label: "lore")) async throws -> some ApplicationProtocol {
+    let location = try DatabaseLocation.parse(arguments.databaseURL)
+    switch location {
+    case .sqlite(let path):
+        let store = try SQLiteStore(path: path, logger: logger)
+        let dataDirectory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        return try await buildApplication(arguments, store: store, dataDirectory: dataDirectory, logger: logger)
+    case .postgres:
+        throw AppSecrets.UnsafeSetting(description: "PostgreSQL is not supported by this build yet: use a sqlite:// URL")
+    }
+}
+
+/// Builds the application over an opened store; schema migrations have run before it listens.
+public func buildApplication<AppStore: Store>(
+    _ arguments: some AppArguments, store: AppStore, dataDirectory: URL, logger: Logger
+) async throws -> some ApplicationProtocol {
+    let secret = try AppSecrets.jwtSecret(for: arguments, dataDirectory: dataDirectory)
+    let tokens = await SessionTokens(secret: secret, lifetime: arguments.sessionLifetime)
+    let router = buildRouter(arguments, store: store, tokens: tokens)
+    return Application(
+        router: router,
+        configuration: ApplicationConfiguration(address: .hostname(arguments.hostname, port: arguments.port), serverName: "Lore"),
+        logger: logger)
+}
+
+/// The router: middleware chain, then every route of SPEC §3.
+public func buildRouter<AppStore: Store>(_ arguments: some AppArguments, store: AppStore, tokens: SessionTokens) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: CompressionMiddleware())
+    router.add(middleware: ErrorMiddleware(environment: arguments.environment))
+    router.add(middleware: JSONBodyMiddleware(maximumBytes: AppRequestContext.maximumBodyBytes))
+
+    let authenticator = Authenticator(store: store, tokens: tokens)
+    let health = HealthController(store: store, embedderState: { "disabled" })
+    health.addRoutes(to: router.group("health"))
+    OpenAPIController().addRoutes(to: router)
+
+    let api = router.group("api/v1")
+    health.addRoutes(to: api.group("health"))
+    AuthController(store: store, authenticator: authenticator, environment: arguments.environment,
+                   registrationEnabled: arguments.registrationEnabled).addRoutes(to: api.group("auth"))
+    ProjectsController(store: store, authenticator: authenticator, embeddingModel: nil).addRoutes(to: api.group("projects"))
+    DocumentsController(store: store, authenticator: authenticator).addRoutes(to: api.group("projects/:projectId/documents"))
+    let search = SearchController(store: store, search: SearchService(store: store), authenticator: authenticator)
+    search.addProjectRoutes(to: api.group("projects/:projectId/search"))
+    search.addGlobalRoutes(to: api.group("search"))
+    return router
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// Whether the server runs for development (details in errors, generated secrets) or production.
+public enum AppEnvironment: String, Sendable, CaseIterable {
+    case development, production
+}
+
+/// The settings the application is built from; `lore serve` fills it from flags and `LORE_*`
+/// variables, tests fill a struct with `port: 0` and a temporary database.
+public protocol AppArguments: Sendable {
+    var hostname: String { get }
+    var port: Int { get }
+    /// `sqlite://…` (PostgreSQL arrives with its issue).
+    var databaseURL: String { get }
+    var environment: AppEnvironment { get }
+    /// The HS256 secret for session tokens; required in production. In development, `nil` means
+    /// one is generated once and kept in the data folder.
+    var jwtSecret: String? { get }
+    /// Whether `POST /auth/register` is open.
+    var registrationEnabled: Bool { get }
+    /// How long a session token (and its cookie) lives.
+    var sessionLifetime: Duration { get }
+}
+
+extension AppArguments {
+    public var registrationEnabled: Bool { true }
+    public var sessionLifetime: Duration { .seconds(7 * 24 * 3600) }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+import Index
+
+/// Who made a request: a person with a session, or a script or agent with a project API key.
+public enum Identity: Sendable {
+    case user(User, session: SessionClaims)
+    case project(Project)
+}
+
+/// The request context of every route: Hummingbird's core storage plus the request id and the
+/// authenticated identity.
+public struct AppRequestContext: RequestContext {
+    /// The largest request body (8 MiB).
+    public static let maximumBodyBytes = 8 << 20
+
+    public var coreContext: CoreRequestContextStorage
+    /// The `X-Request-ID` of this request (kept from the client when well-formed, else generated).
+    public var requestID: String = ""
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+    }
+
+    public var maxUploadSize: Int { Self.maximumBodyBytes }
+
+    public var requestDecoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
+    public var responseEncoder: JSONEncoder { APIJSON.encoder }
+}
+
+/// The JSON conventions of the API: camelCase keys, ISO-8601 UTC dates, sorted keys for stable bytes.
+enum APIJSON {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Hummingbird
+import Index
+
+/// Typed access to a request's query string; a bad value is a 422 naming the parameter.
+struct QueryParameters {
+    let values: [String: String]
+
+    init(_ request: Request) {
+        var values: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters where values[String(key)] == nil {
+            values[String(key)] = String(value)
+        }
+        self.values = values
+    }
+
+    func string(_ name: String) -> String? { values[name] }
+
+    func int(_ name: String, default fallback: Int) throws -> Int {
+        guard let raw = values[name] else { return fallback }
+        guard let value = Int(raw) else { throw APIError.invalid(name, "must be an integer") }
+        return value
+    }
+
+    func double(_ name: String, default fallback: Double) throws -> Double {
+        guard let raw = values[name] else { return fallback }
+        guard let value = Double(raw), value.isFinite else { throw APIError.invalid(name, "must be a number") }
+        return value
+    }
+
+    func enumeration<T: RawRepresentable & CaseIterable>(_ name: String, default fallback: T) throws -> T where T.RawValue == String {
+        guard let raw = values[name] else { return fallback }
+        guard let value = T(rawValue: raw) else {
+            throw APIError.invalid(name, "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
+
+    /// `offset` and `limit` with the API's bounds (limit 1–100, default 20).
+    func page(defaultLimit: Int = 20) throws -> PageRequest {
+        do {
+            return try PageRequest(offset: try int("offset", default: 0), limit: try int("limit", default: defaultLimit))
+        } catch let error as IndexError {
+            throw ErrorMapping.apiError(for: error)
+        }
+    }
+}
+
+extension Parameters {
+    /// A UUID path parameter; a malformed one is a 404 (no such resource can exist).
+    func uuid(_ name: String, entity: String) throws -> UUID {
+        guard let value = get(name, as: UUID.self) else { throw APIError.notFound("\(entity) not found") }
+        return value
+    }
+}

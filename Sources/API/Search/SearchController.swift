@@ -1,0 +1,138 @@
+import Foundation
+import Hummingbird
+import Index
+import Search
+
+/// `GET|POST /projects/{projectId}/search` and `GET /search` across the user's projects.
+struct SearchController<AppStore: Store>: Sendable {
+    let store: AppStore
+    let search: SearchService<AppStore>
+    let authenticator: Authenticator<AppStore>
+
+    /// The fields of a search, from the query string or a JSON body.
+    struct SearchInput: Decodable {
+        var q: String?
+        var mode: SearchMode?
+        var limit: Int?
+        var offset: Int?
+        var pathPrefix: String?
+        var tag: String?
+        var fusion: FusionMethod?
+        var semanticRatio: Double?
+
+        init(q: String?, mode: SearchMode?, limit: Int?, offset: Int?, pathPrefix: String?, tag: String?,
+             fusion: FusionMethod?, semanticRatio: Double?) {
+            self.q = q
+            self.mode = mode
+            self.limit = limit
+            self.offset = offset
+            self.pathPrefix = pathPrefix
+            self.tag = tag
+            self.fusion = fusion
+            self.semanticRatio = semanticRatio
+        }
+
+        init(query: QueryParameters) throws {
+            self.init(
+                q: query.string("q"), mode: try query.enumeration("mode", default: SearchMode.hybrid),
+                limit: try query.int("limit", default: SearchRequest.defaultLimit), offset: try query.int("offset", default: 0),
+                pathPrefix: query.string("pathPrefix"), tag: query.string("tag"),
+                fusion: try query.enumeration("fusion", default: FusionMethod.rrf),
+                semanticRatio: try query.double("semanticRatio", default: 0.5))
+        }
+
+        func request(projectIDs: [UUID]) throws -> SearchRequest {
+            guard let q, !q.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw APIError.invalid("q", "is required and must not be empty")
+            }
+            do {
+                return try SearchRequest(
+                    text: q, projectIDs: projectIDs, mode: mode ?? .hybrid,
+                    filter: DocumentFilter(pathPrefix: pathPrefix, tag: tag), offset: offset ?? 0,
+                    limit: limit ?? SearchRequest.defaultLimit, fusion: fusion ?? .rrf, semanticRatio: semanticRatio ?? 0.5)
+            } catch {
+                throw ErrorMapping.apiError(for: error)
+            }
+        }
+    }
+
+    func addProjectRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get(use: searchProjectByQuery)
+        group.post(use: searchProjectByBody)
+    }
+
+    func addGlobalRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get(use: searchAllProjects)
+    }
+
+    @Sendable func searchProjectByQuery(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let project = try await projectAccess(request, context: context)
+        let input = try SearchInput(query: QueryParameters(request))
+        return try await run(input, projectIDs: [project.id], context: context)
+    }
+
+    @Sendable func searchProjectByBody(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let project = try await projectAccess(request, context: context)
+        let input = try await request.decodeJSON(as: SearchInput.self, context: context)
+        return try await run(input, projectIDs: [project.id], context: context)
+    }
+
+    @Sendable func searchAllProjects(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (user, _) = try await authenticator.requireUser(request)
+        let input = try SearchInput(query: QueryParameters(request))
+        var projectIDs: [UUID] = []
+        var offset = 0
+        while true {
+            let page = try await store.projects(ownedBy: user.id, page: try PageRequest(offset: offset, limit: PageRequest.maximumLimit))
+            projectIDs += page.items.map(\.id)
+            offset += page.items.count
+            if page.items.isEmpty || offset >= page.total { break }
+        }
+        return try await run(input, projectIDs: projectIDs, context: context)
+    }
+
+    private func run(_ input: SearchInput, projectIDs: [UUID], context: AppRequestContext) async throws -> Response {
+        let request = try input.request(projectIDs: projectIDs)
+        let response = try await search.search(request)
+        return try context.respond(response.hits.map(HitResponse.init), meta: [
+            "query": .string(request.text),
+            "mode": .string(response.mode.rawValue),
+            "requestedMode": .string(response.requestedMode.rawValue),
+            "fallbackReason": response.fallbackReason.map(JSONValue.string) ?? .null,
+            "offset": .number(Double(response.offset)),
+            "limit": .number(Double(response.limit)),
+            "total": .number(Double(response.total)),
+            "tookMs": .number((response.tookMs * 1000).rounded() / 1000),
+        ])
+    }
+
+    private func projectAccess(_ request: Request, context: AppRequestContext) async throws -> Project {
+        let id = try context.parameters.uuid("projectId", entity: "project")
+        return try await authenticator.requireProjectAccess(id, request: request)
+    }
+}
+
+/// A search hit as the API shows it.
+struct HitResponse: Encodable {
+    var documentId: String
+    var projectId: String
+    var path: String
+    var title: String
+    var score: Double
+    var snippet: String
+    var matchedBy: [String]
+    var ranks: [String: Int]
+    var chunk: SearchHit.ChunkReference
+
+    init(_ hit: SearchHit) {
+        documentId = hit.documentId.apiString
+        projectId = hit.projectId.apiString
+        path = hit.path
+        title = hit.title
+        score = hit.score
+        snippet = hit.snippet
+        matchedBy = hit.matchedBy
+        ranks = hit.ranks
+        chunk = hit.chunk
+    }
+}
