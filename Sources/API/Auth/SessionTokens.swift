@@ -8,6 +8,13 @@ public struct SessionClaims: JWTPayload, Equatable {
     public var exp: ExpirationClaim
     public var jti: IDClaim
 
+    public init(sub: SubjectClaim, iat: IssuedAtClaim, exp: ExpirationClaim, jti: IDClaim) {
+        self.sub = sub
+        self.iat = iat
+        self.exp = exp
+        self.jti = jti
+    }
+
     public func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
     }
