@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 RESULTS=Benchmarks/results
 SYNTH=${LORE_SYNTH_DIR:-${TMPDIR:-/tmp}/lore-synth-100k}
 
-swift build -c release --package-path Benchmarks
+swift build -c release --package-path Benchmarks --product FullTextBenchmark
 BIN="$(swift build -c release --package-path Benchmarks --show-bin-path)/FullTextBenchmark"
 
 if [ ! -s "$SYNTH/queries.jsonl" ]; then  # generated into .partial, renamed when complete

@@ -5,6 +5,16 @@
 /// the phrase `"rate-limit"` = tokens `rate limit` in order. Required phrases are ANDed and
 /// repeated inside the OR group so that optional words only add to the score.
 enum FTS5Expression {
+    /// The columns user terms may match (never `scope`).
+    static let searchableColumns = "{title path heading body}"
+
+    /// The full MATCH expression: the user's query over the searchable columns, inside the
+    /// given projects' scope tokens.
+    static func render(_ query: SearchQuery, scopes: [String]) -> String {
+        let scope = scopes.map(quoted).joined(separator: " OR ")
+        return "scope : (\(scope)) AND \(searchableColumns) : (\(render(query)))"
+    }
+
     static func render(_ query: SearchQuery) -> String {
         let optional = query.optional.map(render)
         let required = query.required.map(render)

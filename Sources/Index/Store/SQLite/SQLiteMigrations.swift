@@ -24,7 +24,9 @@ enum SQLiteMigrations {
 
     /// Users, projects, documents, tags, chunks and the FTS5 index kept in step by triggers.
     ///
-    /// `chunk_fts` columns: title, path, heading, body (weighted in that order by `bm25()`).
+    /// `chunk_fts` columns: title, path, heading, body (weighted in that order by `bm25()`), and
+    /// `scope`: the project's `search_token`, one all-digit token (so no stemmer touches it) that
+    /// lets MATCH itself keep a search inside its projects.
     /// Triggers keep it exact: a chunk insert or delete, and a document's title or path change,
     /// update the index in the same transaction (foreign-key cascades fire them too).
     static let v1 = """
@@ -44,6 +46,7 @@ enum SQLiteMigrations {
             description TEXT NOT NULL DEFAULT '',
             api_key_hash TEXT NOT NULL UNIQUE,
             api_key_prefix TEXT NOT NULL,
+            search_token TEXT NOT NULL UNIQUE,
             created_at REAL NOT NULL,
             updated_at REAL NOT NULL,
             UNIQUE (owner_id, name_key),
@@ -86,20 +89,22 @@ enum SQLiteMigrations {
         );
         CREATE INDEX chunk_by_document ON chunk(document_id, position);
         CREATE VIRTUAL TABLE chunk_fts USING fts5(
-            title, path, heading, body,
+            title, path, heading, body, scope,
             tokenize = 'porter unicode61 remove_diacritics 2'
         );
         CREATE TRIGGER chunk_fts_after_insert AFTER INSERT ON chunk BEGIN
-            INSERT INTO chunk_fts(rowid, title, path, heading, body)
-            SELECT new.id, d.title, d.path, new.heading, new.text FROM document d WHERE d.id = new.document_id;
+            INSERT INTO chunk_fts(rowid, title, path, heading, body, scope)
+            SELECT new.id, d.title, d.path, new.heading, new.text, p.search_token
+            FROM document d JOIN project p ON p.id = d.project_id WHERE d.id = new.document_id;
         END;
         CREATE TRIGGER chunk_fts_after_delete AFTER DELETE ON chunk BEGIN
             DELETE FROM chunk_fts WHERE rowid = old.id;
         END;
         CREATE TRIGGER chunk_fts_after_document_rename AFTER UPDATE OF title, path ON document BEGIN
             DELETE FROM chunk_fts WHERE rowid IN (SELECT id FROM chunk WHERE document_id = new.id);
-            INSERT INTO chunk_fts(rowid, title, path, heading, body)
-            SELECT c.id, new.title, new.path, c.heading, c.text FROM chunk c WHERE c.document_id = new.id;
+            INSERT INTO chunk_fts(rowid, title, path, heading, body, scope)
+            SELECT c.id, new.title, new.path, c.heading, c.text, p.search_token
+            FROM chunk c JOIN project p ON p.id = new.project_id WHERE c.document_id = new.id;
         END;
         """
 }

@@ -2,57 +2,130 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
-    /// BM25 column weights of `chunk_fts` (title, path, heading, body): a word in the title
-    /// counts five times one in the body.
-    static let columnWeights = "5.0, 3.0, 2.0, 1.0"
+    /// BM25 column weights of `chunk_fts` (title, path, heading, body, scope): a word in the
+    /// title counts five times one in the body; the scope token never scores.
+    static let columnWeights = "5.0, 3.0, 2.0, 1.0, 0.0"
+    /// Weights that score a chunk by its own heading and body only, to pick a hit's passage.
+    static let passageWeights = "0.0, 0.0, 2.0, 1.0, 0.0"
 
+    /// Ranks documents by their best chunk's BM25, in two phases so that only the best chunks
+    /// are ever joined to their documents.
+    ///
+    /// Phase one asks FTS5 for the top K chunks of the scoped MATCH (SQLite keeps a bounded
+    /// heap for `ORDER BY … LIMIT`); phase two joins just those to their documents, applies the
+    /// filters and keeps each document's best chunk. A page is final once every document on it
+    /// scores strictly better than the K-th chunk (nothing outside the top K can outrank or tie
+    /// it); otherwise K grows fourfold. Everything runs in one read, so the page, the total and
+    /// the snippets come from the same snapshot.
     public func searchFullText(_ request: FullTextRequest) async throws -> FullTextResults {
         guard !request.projectIDs.isEmpty, request.limit > 0 else { return FullTextResults(hits: [], total: 0) }
-        let match = FTS5Expression.render(request.query)
-        var conditions = ["d.project_id IN (\(Array(repeating: "?", count: request.projectIDs.count).joined(separator: ", ")))"]
-        var arguments: [any DatabaseValueConvertible] = [match] + request.projectIDs.map(\.key)
-        Self.appendFilter(request.filter, to: &conditions, arguments: &arguments)
-        let sql = """
-            WITH matched AS (
-                SELECT rowid AS chunk_id, bm25(chunk_fts, \(Self.columnWeights)) AS bm25
-                FROM chunk_fts WHERE chunk_fts MATCH ?
-            ), best AS (
-                SELECT d.id, d.project_id, d.path, d.title, m.chunk_id, m.bm25, c.position, c.heading,
-                       ROW_NUMBER() OVER (PARTITION BY d.id ORDER BY m.bm25, c.position) AS place
-                FROM matched m
-                JOIN chunk c ON c.id = m.chunk_id
-                JOIN document d ON d.id = c.document_id
-                WHERE \(conditions.joined(separator: " AND "))
-            )
-            SELECT *, COUNT(*) OVER () AS total FROM best WHERE place = 1
-            ORDER BY bm25, path, project_id
-            LIMIT ? OFFSET ?
-            """
-        arguments += [request.limit, request.offset]
-        let values = arguments.map(\.databaseValue)
-        let offset = request.offset
-        var (hits, total) = try await read { db -> ([FullTextHit], Int) in
-            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values))
-            let hits = rows.enumerated().map { index, row in
+        let match = FTS5Expression.render(request.query, scopes: request.projectIDs.map(SearchScope.token(for:)))
+        return try await read { db in
+            let needed = request.offset + request.limit
+            var depth = max(64, needed * 4)
+            var ranking: RankedCandidates
+            while true {
+                ranking = try Self.rankCandidates(match: match, filter: request.filter, depth: depth, db: db)
+                if ranking.exhausted || ranking.certainCount >= needed { break }
+                depth *= 4
+            }
+            let page = Array(ranking.documents.dropFirst(request.offset).prefix(request.limit))
+            var hits = page.enumerated().map { index, candidate in
                 FullTextHit(
-                    documentId: row.uuid("id"), projectId: row.uuid("project_id"), path: row["path"], title: row["title"],
-                    score: -(row["bm25"] as Double), rank: offset + index + 1, chunkId: row["chunk_id"],
-                    chunkIndex: row["position"], chunkHeading: row["heading"], snippet: "")
+                    documentId: candidate.documentID, projectId: candidate.projectID, path: candidate.path,
+                    title: candidate.title, score: -candidate.bm25, rank: request.offset + index + 1,
+                    chunkId: candidate.chunkID, chunkIndex: candidate.position, chunkHeading: candidate.heading, snippet: "")
             }
-            return (hits, rows.first?["total"] ?? 0)
-        }
-        if request.includesSnippets && !hits.isEmpty {
-            let passages = try await bestPassages(match: match, documentIDs: hits.map(\.documentId))
-            for index in hits.indices {
-                guard let passage = passages[hits[index].documentId] else { continue }
-                hits[index].chunkId = passage.chunkId
-                hits[index].chunkIndex = passage.position
-                hits[index].chunkHeading = passage.heading
-                hits[index].snippet = passage.snippet
+            if request.includesSnippets && !hits.isEmpty {
+                let chunkIDs = page.flatMap { ranking.chunksByDocument[$0.documentID] ?? [] }
+                let passages = try Self.bestPassages(match: match, chunkIDs: chunkIDs, db: db)
+                for index in hits.indices {
+                    guard let passage = passages[hits[index].documentId] else { continue }
+                    hits[index].chunkId = passage.chunkId
+                    hits[index].chunkIndex = passage.position
+                    hits[index].chunkHeading = passage.heading
+                    hits[index].snippet = passage.snippet
+                }
             }
+            let total = ranking.exhausted ? ranking.documents.count
+                : try Self.countDocuments(match: match, filter: request.filter, db: db)
+            return FullTextResults(hits: hits, total: total)
         }
-        let fullTotal = hits.isEmpty && request.offset > 0 ? try await countMatches(match: match, request: request) : total
-        return FullTextResults(hits: hits, total: fullTotal)
+    }
+
+    /// One document's best chunk among the top-K candidates.
+    struct Candidate: Sendable {
+        var documentID: UUID
+        var projectID: UUID
+        var path: String
+        var title: String
+        var chunkID: Int64
+        var position: Int
+        var heading: String
+        var bm25: Double
+    }
+
+    /// The documents found among the top K chunks, best first.
+    struct RankedCandidates {
+        var documents: [Candidate]
+        /// Every candidate chunk of each document, for choosing passages.
+        var chunksByDocument: [UUID: [Int64]]
+        /// Whether FTS5 had fewer than K matching chunks: the ranking is then complete.
+        var exhausted: Bool
+        /// How many leading documents are certainly in their final places.
+        var certainCount: Int
+    }
+
+    static func rankCandidates(match: String, filter: DocumentFilter, depth: Int, db: Database) throws -> RankedCandidates {
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = [match, depth]
+        appendFilter(filter, to: &conditions, arguments: &arguments)
+        let allowed = conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")
+        let sql = """
+            WITH top AS (
+                SELECT rowid AS chunk_id, bm25(chunk_fts, \(columnWeights)) AS bm25
+                FROM chunk_fts WHERE chunk_fts MATCH ? ORDER BY bm25 LIMIT ?
+            )
+            SELECT top.chunk_id, top.bm25, c.position, c.heading, d.id, d.project_id, d.path, d.title,
+                   (\(allowed)) AS allowed
+            FROM top JOIN chunk c ON c.id = top.chunk_id JOIN document d ON d.id = c.document_id
+            ORDER BY top.bm25, d.path, d.project_id, c.position
+            """
+        let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+        var documents: [Candidate] = []
+        var chunksByDocument: [UUID: [Int64]] = [:]
+        for row in rows where row["allowed"] as Bool {
+            let documentID = row.uuid("id")
+            let chunkID: Int64 = row["chunk_id"]
+            if chunksByDocument[documentID] == nil {
+                documents.append(Candidate(
+                    documentID: documentID, projectID: row.uuid("project_id"), path: row["path"], title: row["title"],
+                    chunkID: chunkID, position: row["position"], heading: row["heading"], bm25: row["bm25"]))
+            }
+            chunksByDocument[documentID, default: []].append(chunkID)
+        }
+        let exhausted = rows.count < depth
+        let boundary: Double = rows.last?["bm25"] ?? 0
+        let certain = exhausted ? documents.count : documents.prefix { $0.bm25 < boundary }.count
+        return RankedCandidates(documents: documents, chunksByDocument: chunksByDocument, exhausted: exhausted, certainCount: certain)
+    }
+
+    /// The number of documents with at least one matching chunk that pass the filter.
+    static func countDocuments(match: String, filter: DocumentFilter, db: Database) throws -> Int {
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = [match]
+        appendFilter(filter, to: &conditions, arguments: &arguments)
+        let sql = conditions.isEmpty
+            ? """
+              SELECT COUNT(DISTINCT c.document_id) FROM chunk_fts JOIN chunk c ON c.id = chunk_fts.rowid
+              WHERE chunk_fts MATCH ?
+              """
+            : """
+              SELECT COUNT(DISTINCT d.id) FROM chunk_fts JOIN chunk c ON c.id = chunk_fts.rowid
+              JOIN document d ON d.id = c.document_id
+              WHERE chunk_fts MATCH ? AND \(conditions.joined(separator: " AND "))
+              """
+        return try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) ?? 0
     }
 
     /// The passage that best shows why a document matched, with its highlighted snippet.
@@ -65,43 +138,31 @@ extension SQLiteStore {
         var order: (Double, Double, Int)
     }
 
-    /// For each document, the chunk whose heading and body match best (title and path are the
-    /// same for every chunk of a document, and would favour the shortest chunk), with a
+    /// For each document, the candidate chunk whose heading and body match best (title and path
+    /// are the same for every chunk of a document, and would favour the shortest chunk), with a
     /// `<mark>`-highlighted excerpt of its body.
-    private func bestPassages(match: String, documentIDs: [UUID]) async throws -> [UUID: Passage] {
-        let placeholders = Array(repeating: "?", count: documentIDs.count).joined(separator: ", ")
+    static func bestPassages(match: String, chunkIDs: [Int64], db: Database) throws -> [UUID: Passage] {
+        let placeholders = Array(repeating: "?", count: chunkIDs.count).joined(separator: ", ")
         let sql = """
             SELECT chunk_fts.rowid AS chunk_id, c.document_id, c.position, c.heading,
                    snippet(chunk_fts, 3, ?, ?, '…', 32) AS snippet,
-                   bm25(chunk_fts, 0.0, 0.0, 2.0, 1.0) AS passage,
-                   bm25(chunk_fts, \(Self.columnWeights)) AS bm25
+                   bm25(chunk_fts, \(passageWeights)) AS passage,
+                   bm25(chunk_fts, \(columnWeights)) AS bm25
             FROM chunk_fts JOIN chunk c ON c.id = chunk_fts.rowid
-            WHERE chunk_fts MATCH ? AND c.document_id IN (\(placeholders))
+            WHERE chunk_fts MATCH ? AND chunk_fts.rowid IN (\(placeholders))
             """
-        let values = [Snippet.openMarker.databaseValue, Snippet.closeMarker.databaseValue, match.databaseValue]
-            + documentIDs.map(\.key.databaseValue)
-        return try await read { db in
-            var best: [UUID: Passage] = [:]
-            for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values)) {
-                let passage = Passage(
-                    chunkId: row["chunk_id"], position: row["position"], heading: row["heading"],
-                    snippet: Snippet.html(fromMarked: row["snippet"] ?? ""),
-                    order: (row["passage"], row["bm25"], row["position"]))
-                let documentID = row.uuid("document_id")
-                if let current = best[documentID], current.order <= passage.order { continue }
-                best[documentID] = passage
-            }
-            return best
+        let arguments: [any DatabaseValueConvertible] = [Snippet.openMarker, Snippet.closeMarker, match] + chunkIDs
+        var best: [UUID: Passage] = [:]
+        for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
+            let passage = Passage(
+                chunkId: row["chunk_id"], position: row["position"], heading: row["heading"],
+                snippet: Snippet.html(fromMarked: row["snippet"] ?? ""),
+                order: (row["passage"], row["bm25"], row["position"]))
+            let documentID = row.uuid("document_id")
+            if let current = best[documentID], current.order <= passage.order { continue }
+            best[documentID] = passage
         }
-    }
-
-    /// The number of matching documents, for a page past the end of the results.
-    private func countMatches(match: String, request: FullTextRequest) async throws -> Int {
-        var count = request
-        count.offset = 0
-        count.limit = 1
-        count.includesSnippets = false
-        return try await searchFullText(count).total
+        return best
     }
 
     public func rebuildFullText(projectID: UUID?, progress: @Sendable (Int, Int) -> Void) async throws {
@@ -116,16 +177,17 @@ extension SQLiteStore {
         for batch in stride(from: 0, to: ids.count, by: 200).map({ Array(ids[$0..<min($0 + 200, ids.count)]) }) {
             try await write { db in
                 for id in batch {
-                    guard let row = try Row.fetchOne(db, sql: "SELECT path, content FROM document WHERE id = ?", arguments: [id]) else { continue }
+                    guard let row = try Row.fetchOne(db, sql: "SELECT path, content FROM document WHERE id = ?", arguments: [id]),
+                          let documentID = UUID(uuidString: id) else { continue }
                     let path: String = row["path"]
                     let content: String = row["content"]
                     let drafts = self.preparer.chunker.chunks(of: content, isMarkdown: Chunker.isMarkdown(path: path))
-                    guard let documentID = UUID(uuidString: id) else { continue }
                     try self.syncChunks(drafts, documentID: documentID, db: db)
                     try db.execute(sql: "DELETE FROM chunk_fts WHERE rowid IN (SELECT id FROM chunk WHERE document_id = ?)", arguments: [id])
                     try db.execute(sql: """
-                        INSERT INTO chunk_fts(rowid, title, path, heading, body)
-                        SELECT c.id, d.title, d.path, c.heading, c.text FROM chunk c JOIN document d ON d.id = c.document_id
+                        INSERT INTO chunk_fts(rowid, title, path, heading, body, scope)
+                        SELECT c.id, d.title, d.path, c.heading, c.text, p.search_token
+                        FROM chunk c JOIN document d ON d.id = c.document_id JOIN project p ON p.id = d.project_id
                         WHERE d.id = ?
                         """, arguments: [id])
                 }

@@ -13,11 +13,12 @@ extension SQLiteStore: ProjectStore {
             try db.execute(
                 sql: """
                     INSERT INTO project (id, owner_id, name, name_key, slug, description, api_key_hash,
-                                         api_key_prefix, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                         api_key_prefix, search_token, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [id.key, new.ownerId.key, name, name.lowercased(), slug, description,
-                            APIKey.hash(key), APIKey.displayPrefix(key), now.storedValue, now.storedValue])
+                            APIKey.hash(key), APIKey.displayPrefix(key), SearchScope.token(for: id),
+                            now.storedValue, now.storedValue])
             return Project(id: id, ownerId: new.ownerId, name: name, slug: slug, description: description,
                            apiKeyPrefix: APIKey.displayPrefix(key), createdAt: now, updatedAt: now)
         }
