@@ -17,5 +17,13 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .executableTarget(
+            name: "VectorBenchmark",
+            dependencies: [.product(name: "Vectors", package: "main")]
+        ),
+        .executableTarget(
+            name: "EmbeddingBenchmark",
+            dependencies: [.product(name: "Vectors", package: "main")]
+        ),
     ]
 )

@@ -4,8 +4,18 @@ public enum VectorError: Error, Sendable, Equatable {
     case modelUnavailable(path: String, reason: String)
     /// A model file does not have the expected form.
     case malformedModel(reason: String)
+    /// A weights file lacks a tensor the model needs.
+    case missingTensor(name: String)
+    /// A tensor has another shape than the model configuration implies.
+    case tensorShapeMismatch(name: String, expected: [Int], actual: [Int])
+    /// A tensor is stored in an element type the loader does not read (`F16`, `I64`, …).
+    case unsupportedTensorType(name: String, dtype: String)
     /// A vector of the wrong dimension was given.
     case dimensionMismatch(expected: Int, actual: Int)
+    /// A vector holds a NaN or an infinity; `index` is the first such component.
+    case nonFiniteComponent(index: Int)
+    /// A vector has length zero, so it has no direction to compare.
+    case zeroVector
     /// The embedding service failed; `retryable` says whether trying again may help.
     case embedderFailed(reason: String, retryable: Bool)
 }

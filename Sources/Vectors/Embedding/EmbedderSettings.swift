@@ -1,0 +1,53 @@
+import Foundation
+
+/// Which embedder to run, from `LORE_EMBEDDER` and its companion settings (SPEC §6).
+public struct EmbedderSettings: Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case builtin, openai, none
+    }
+
+    public var kind: Kind
+    /// `LORE_MODEL_DIR` (default `models/all-MiniLM-L6-v2`).
+    public var modelDirectory: String
+    public var openAIBaseURL: String?
+    public var openAIAPIKey: String?
+    public var openAIModel: String?
+
+    /// Reads `LORE_EMBEDDER` (default `builtin`), `LORE_MODEL_DIR`, `LORE_OPENAI_BASE_URL`,
+    /// `LORE_OPENAI_API_KEY`, `LORE_OPENAI_MODEL`; an unknown kind is an error.
+    public init(environment: [String: String]) throws {
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let name = value("LORE_EMBEDDER") ?? "builtin"
+        guard let kind = Kind(rawValue: name.lowercased()) else {
+            throw VectorError.embedderFailed(reason: "LORE_EMBEDDER must be builtin, openai or none (got '\(name)')", retryable: false)
+        }
+        self.kind = kind
+        modelDirectory = value("LORE_MODEL_DIR") ?? "models/all-MiniLM-L6-v2"
+        openAIBaseURL = value("LORE_OPENAI_BASE_URL")
+        openAIAPIKey = value("LORE_OPENAI_API_KEY")
+        openAIModel = value("LORE_OPENAI_MODEL")
+    }
+
+    public init(kind: Kind, modelDirectory: String = "models/all-MiniLM-L6-v2") {
+        self.kind = kind
+        self.modelDirectory = modelDirectory
+    }
+
+    /// The configured embedder, or `nil` for `none`. Throws when the model cannot be loaded or
+    /// the OpenAI-compatible server is misconfigured or unreachable.
+    public func makeEmbedder() async throws -> (any Embedder)? {
+        switch kind {
+        case .none:
+            return nil
+        case .builtin:
+            return try MiniLMEmbedder(modelDirectory: URL(fileURLWithPath: modelDirectory))
+        case .openai:
+            guard let baseURL = openAIBaseURL else {
+                throw VectorError.embedderFailed(reason: "LORE_OPENAI_BASE_URL is required with LORE_EMBEDDER=openai", retryable: false)
+            }
+            let configuration = HTTPEmbedder.Configuration(
+                baseURL: baseURL, apiKey: openAIAPIKey, model: openAIModel ?? "text-embedding-3-small")
+            return try await HTTPEmbedder.connect(configuration)
+        }
+    }
+}
