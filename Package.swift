@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
     ],
     targets: [
         .target(
@@ -40,14 +42,21 @@ let package = Package(
             name: "Vectors",
             dependencies: [
                 "CBLAS",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])]
+            swiftSettings: [
+                .unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"]),
+                // The encoder and the scans are numeric loops: optimise them in debug builds too,
+                // or the test suite spends minutes in unoptimised arithmetic.
+                .unsafeFlags(["-O"], .when(configuration: .debug)),
+            ]
         ),
         .target(
             name: "Search",
             dependencies: [
                 "Index",
+                "Vectors",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -61,13 +70,17 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "Vectors",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "MCP", package: "swift-sdk"),
             ]
         ),
         .executableTarget(
             name: "CLI",
             dependencies: [
                 "API",
+                "Vectors",
                 "Index",
                 "Search",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -77,8 +90,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "IndexTests", dependencies: ["Index", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "Index"]),
-        .testTarget(name: "VectorsTests", dependencies: ["Vectors"]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "Vectors"]),
+        .testTarget(
+            name: "VectorsTests",
+            dependencies: [
+                "Vectors",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
         .testTarget(
             name: "APITests",
@@ -89,6 +109,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "MCP", package: "swift-sdk"),
             ]
         ),
     ]

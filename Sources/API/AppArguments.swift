@@ -1,4 +1,5 @@
 import Foundation
+import Vectors
 
 /// Whether the server runs for development (details in errors, generated secrets) or production.
 public enum AppEnvironment: String, Sendable, CaseIterable {
@@ -20,9 +21,12 @@ public protocol AppArguments: Sendable {
     var registrationEnabled: Bool { get }
     /// How long a session token (and its cookie) lives.
     var sessionLifetime: Duration { get }
+    /// Which embedder runs (`LORE_EMBEDDER`); `none` serves full text only.
+    var embedderSettings: EmbedderSettings { get }
 }
 
 extension AppArguments {
     public var registrationEnabled: Bool { true }
     public var sessionLifetime: Duration { .seconds(7 * 24 * 3600) }
+    public var embedderSettings: EmbedderSettings { EmbedderSettings(kind: .none) }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Index
 import API
 import Logging
+import Vectors
 
 /// The flags every command that opens the store shares.
 struct StoreOptions: ParsableArguments {
@@ -15,7 +16,8 @@ struct StoreOptions: ParsableArguments {
         LoggingSetup.bootstrap(level: settings.logLevel, fallback: .warning)
         switch try DatabaseLocation.parse(database ?? settings.databaseURL) {
         case .sqlite(let path):
-            return try SQLiteStore(path: path, logger: Logger(label: "lore.index"))
+            let embeddings = (try? EmbedderSettings(environment: settings.variables))?.kind != EmbedderSettings.Kind.none
+            return try SQLiteStore(path: path, embeddingsEnabled: embeddings, logger: Logger(label: "lore.index"))
         case .postgres:
             throw CLIError.unsupported("PostgreSQL is not supported by this build yet: use a sqlite:// URL")
         }

@@ -1,19 +1,29 @@
 import Foundation
 import Index
 import Logging
+import Vectors
 
 /// The one search entry point that HTTP, MCP and the command line share.
 ///
-/// Parses the query once, runs the full-text path, and reports the mode that actually ran:
-/// until an embedder is configured, `hybrid` and `semantic` fall back to full text and say why
-/// in ``SearchResponse/fallbackReason``.
-public struct SearchService<Store: DocumentStore>: Sendable {
+/// Parses the query once and runs the paths the mode asks for: full text (BM25 over chunks),
+/// semantic (cosine over chunk vectors) or both fused (reciprocal rank fusion by default, or a
+/// linear blend). It falls back to full text when there is no embedder, the embedder fails, or
+/// the projects have no vectors yet, and says so in ``SearchResponse/fallbackReason``.
+public struct SearchService<Store: DocumentStore & EmbeddingStore>: Sendable {
     public let store: Store
+    public let semantic: SemanticSearcher?
     let parser: QueryParser
     let logger: Logger
 
-    public init(store: Store, parser: QueryParser = QueryParser(), logger: Logger = Logger(label: "lore.search")) {
+    /// How many candidates each path contributes to a fused ranking, at least.
+    static var fusionDepth: Int { 100 }
+    /// The deepest a fused or semantic ranking goes.
+    static var maximumDepth: Int { 1_000 }
+
+    public init(store: Store, semantic: SemanticSearcher? = nil, parser: QueryParser = QueryParser(),
+                logger: Logger = Logger(label: "lore.search")) {
         self.store = store
+        self.semantic = semantic
         self.parser = parser
         self.logger = logger
     }
@@ -29,21 +39,130 @@ public struct SearchService<Store: DocumentStore>: Sendable {
             guard case .invalid(let field, let reason) = error else { throw error }
             throw SearchError.invalid(field: field, reason: reason)
         }
+        var response: SearchResponse
+        if request.mode == .fulltext {
+            response = try await fullText(query, request)
+        } else {
+            let depth = min(Self.maximumDepth, max(Self.fusionDepth, request.offset + request.limit))
+            switch await semanticMatches(request, depth: depth) {
+            case .failure(let reason):
+                response = try await fullText(query, request)
+                response.fallbackReason = reason.message
+            case .success(let matches) where request.mode == .semantic:
+                response = try await semanticOnly(matches, request)
+            case .success(let matches):
+                response = try await hybrid(query, matches, request, depth: depth)
+            }
+        }
+        response.requestedMode = request.mode
+        response.tookMs = started.duration(to: .now).milliseconds
+        return response
+    }
+
+    // MARK: Paths
+
+    private func fullText(_ query: SearchQuery, _ request: SearchRequest) async throws -> SearchResponse {
         let results = try await store.searchFullText(FullTextRequest(
-            query: query, projectIDs: request.projectIDs, filter: request.filter,
-            offset: request.offset, limit: request.limit))
+            query: query, projectIDs: request.projectIDs, filter: request.filter, offset: request.offset, limit: request.limit))
         let hits = results.hits.map { hit in
             SearchHit(
                 documentId: hit.documentId, projectId: hit.projectId, path: hit.path, title: hit.title,
                 score: hit.score, snippet: hit.snippet, matchedBy: ["fulltext"], ranks: ["fulltext": hit.rank],
                 chunk: .init(index: hit.chunkIndex, heading: hit.chunkHeading))
         }
-        let fallback: String? = request.mode == .fulltext ? nil : "no embedder is configured: ran full-text search only"
-        return SearchResponse(
-            hits: hits, total: results.total, mode: .fulltext, requestedMode: request.mode,
-            fallbackReason: fallback, offset: request.offset, limit: request.limit,
-            tookMs: started.duration(to: .now).milliseconds)
+        return SearchResponse(hits: hits, total: results.total, mode: .fulltext, requestedMode: request.mode,
+                              fallbackReason: nil, offset: request.offset, limit: request.limit, tookMs: 0)
     }
+
+    private func semanticMatches(_ request: SearchRequest, depth: Int) async -> Result<[SemanticSearcher.DocumentMatch], FallbackReason> {
+        guard let semantic else { return .failure(FallbackReason("no embedder is configured")) }
+        do {
+            let hasFilter = request.filter.pathPrefix != nil || request.filter.tag != nil
+            let allowed = hasFilter ? try await store.documentIDs(in: request.projectIDs, filter: request.filter) : nil
+            return .success(try await semantic.rank(request.text, projectIDs: request.projectIDs, allowed: allowed,
+                                                    depth: depth, store: store))
+        } catch SemanticSearcher.Unavailable.noVectors {
+            return .failure(FallbackReason("no embeddings yet for these documents"))
+        } catch SemanticSearcher.Unavailable.embedderFailed(let message) {
+            logger.warning("embedder failed; answering with full text", metadata: ["error": .string(message)])
+            return .failure(FallbackReason("the embedder failed"))
+        } catch {
+            logger.warning("semantic search failed; answering with full text", metadata: ["error": .string("\(error)")])
+            return .failure(FallbackReason("semantic search failed"))
+        }
+    }
+
+    private func semanticOnly(_ matches: [SemanticSearcher.DocumentMatch], _ request: SearchRequest) async throws -> SearchResponse {
+        let page = matches.enumerated().dropFirst(request.offset).prefix(request.limit)
+        let hits = page.map { rank, match in
+            SearchHit(
+                documentId: match.excerpt.documentID, projectId: match.excerpt.projectID, path: match.excerpt.path,
+                title: match.excerpt.title, score: match.score, snippet: Self.plainSnippet(match.excerpt.text),
+                matchedBy: ["semantic"], ranks: ["semantic": rank + 1],
+                chunk: .init(index: match.excerpt.position, heading: match.excerpt.heading))
+        }
+        return SearchResponse(hits: hits, total: matches.count, mode: .semantic, requestedMode: request.mode,
+                              fallbackReason: nil, offset: request.offset, limit: request.limit, tookMs: 0)
+    }
+
+    private func hybrid(
+        _ query: SearchQuery, _ matches: [SemanticSearcher.DocumentMatch], _ request: SearchRequest, depth: Int
+    ) async throws -> SearchResponse {
+        let lexical = try await store.searchFullText(FullTextRequest(
+            query: query, projectIDs: request.projectIDs, filter: request.filter, offset: 0, limit: depth,
+            includesSnippets: false))
+        let fulltextRanking = lexical.hits.map { Fusion.Ranked(documentID: $0.documentId, rank: $0.rank, score: $0.score) }
+        let semanticRanking = matches.enumerated().map { index, match in
+            Fusion.Ranked(documentID: match.excerpt.documentID, rank: index + 1, score: match.score)
+        }
+        let fused = request.fusion == .rrf
+            ? Fusion.reciprocalRank(fulltext: fulltextRanking, semantic: semanticRanking)
+            : Fusion.linear(fulltext: fulltextRanking, semantic: semanticRanking, semanticRatio: request.semanticRatio)
+        let lexicalByDocument = Dictionary(lexical.hits.map { ($0.documentId, $0) }, uniquingKeysWith: { first, _ in first })
+        let semanticByDocument = Dictionary(matches.map { ($0.excerpt.documentID, $0) }, uniquingKeysWith: { first, _ in first })
+        func path(_ id: UUID) -> String { lexicalByDocument[id]?.path ?? semanticByDocument[id]?.excerpt.path ?? "" }
+        let ordered = fused.sorted { left, right in
+            left.score != right.score ? left.score > right.score : path(left.documentID) < path(right.documentID)
+        }
+        let page = Array(ordered.dropFirst(request.offset).prefix(request.limit))
+        let lexicalChunks = page.compactMap { lexicalByDocument[$0.documentID]?.chunkId }
+        let snippets = try await store.snippets(for: query, projectIDs: request.projectIDs, chunkIDs: lexicalChunks)
+        let hits = page.map { fusedHit -> SearchHit in
+            var matchedBy: [String] = []
+            var ranks: [String: Int] = [:]
+            if let rank = fusedHit.fulltext?.rank { matchedBy.append("fulltext"); ranks["fulltext"] = rank }
+            if let rank = fusedHit.semantic?.rank { matchedBy.append("semantic"); ranks["semantic"] = rank }
+            if let lexicalHit = lexicalByDocument[fusedHit.documentID] {
+                return SearchHit(
+                    documentId: lexicalHit.documentId, projectId: lexicalHit.projectId, path: lexicalHit.path,
+                    title: lexicalHit.title, score: fusedHit.score,
+                    snippet: snippets[lexicalHit.chunkId] ?? semanticByDocument[fusedHit.documentID].map { Self.plainSnippet($0.excerpt.text) } ?? "",
+                    matchedBy: matchedBy, ranks: ranks, chunk: .init(index: lexicalHit.chunkIndex, heading: lexicalHit.chunkHeading))
+            }
+            let excerpt = semanticByDocument[fusedHit.documentID]!.excerpt
+            return SearchHit(
+                documentId: excerpt.documentID, projectId: excerpt.projectID, path: excerpt.path, title: excerpt.title,
+                score: fusedHit.score, snippet: Self.plainSnippet(excerpt.text), matchedBy: matchedBy, ranks: ranks,
+                chunk: .init(index: excerpt.position, heading: excerpt.heading))
+        }
+        return SearchResponse(hits: hits, total: max(lexical.total, ordered.count), mode: .hybrid, requestedMode: request.mode,
+                              fallbackReason: nil, offset: request.offset, limit: request.limit, tookMs: 0)
+    }
+
+    /// The start of a passage as a snippet: HTML-escaped, about 200 characters, cut at a word.
+    static func plainSnippet(_ text: String) -> String {
+        let flattened = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        guard flattened.count > 200 else { return Snippet.escape(flattened) }
+        var cut = String(flattened.prefix(200))
+        if let space = cut.lastIndex(of: " ") { cut = String(cut[..<space]) }
+        return Snippet.escape(cut) + "…"
+    }
+}
+
+/// A reason the search fell back to full text, as the response states it.
+struct FallbackReason: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
 }
 
 extension Duration {

@@ -28,9 +28,23 @@ final class ScratchStore: @unchecked Sendable {
 
     init() async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("lore-search-\(UUID().uuidString)")
-        store = try SQLiteStore(path: folder.appendingPathComponent("lore.db").path)
+        store = try SQLiteStore(path: folder.appendingPathComponent("lore.db").path, embeddingsEnabled: true)
         let user = try await store.createUser(NewUser(email: "t@example.com", name: "T", passwordHash: "h"))
         project = try await store.createProject(NewProject(ownerId: user.id, name: "Sample")).project
+    }
+
+    private init(folder: URL, store: SQLiteStore, project: Project) {
+        self.folder = folder
+        self.store = store
+        self.project = project
+    }
+
+    /// A copy of this store in a new folder (SQLite's online backup), with the same project.
+    func copy() async throws -> ScratchStore {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lore-search-\(UUID().uuidString)")
+        let path = folder.appendingPathComponent("lore.db").path
+        try await store.backup(to: path)
+        return ScratchStore(folder: folder, store: try SQLiteStore(path: path, embeddingsEnabled: true), project: project)
     }
 
     deinit {

@@ -52,14 +52,16 @@ struct Authenticator<AppStore: Store>: Sendable {
 
     /// The project when `user` owns it; 404 otherwise.
     func ownedProject(_ projectID: UUID, by user: User) async throws -> Project {
-        guard let project = try? await store.project(id: projectID), project.ownerId == user.id else {
+        guard let project = try await Self.absentIfNotFound({ try await store.project(id: projectID) }),
+              project.ownerId == user.id else {
             throw APIError.notFound("project not found")
         }
         return project
     }
 
     private func project(forKey key: String) async throws -> Identity {
-        guard key.hasPrefix(APIKey.scheme), let project = try? await store.project(apiKey: key) else {
+        guard key.hasPrefix(APIKey.scheme),
+              let project = try await Self.absentIfNotFound({ try await store.project(apiKey: key) }) else {
             throw APIError.unauthorized("the API key is invalid")
         }
         return .project(project)
@@ -68,8 +70,18 @@ struct Authenticator<AppStore: Store>: Sendable {
     private func user(forToken token: String) async throws -> Identity {
         guard let claims = try? await tokens.verify(token), let userID = claims.userID,
               try await !store.isSessionRevoked(id: claims.jti.value),
-              let user = try? await store.user(id: userID)
+              let user = try await Self.absentIfNotFound({ try await store.user(id: userID) })
         else { throw APIError.unauthorized("the session is invalid or has expired") }
         return .user(user, session: claims)
+    }
+
+    /// The value, or `nil` when the store says it does not exist; any other failure (the
+    /// database is down) propagates, so it is not mistaken for bad credentials.
+    private static func absentIfNotFound<T>(_ lookup: () async throws -> T) async throws -> T? {
+        do {
+            return try await lookup()
+        } catch IndexError.notFound {
+            return nil
+        }
     }
 }

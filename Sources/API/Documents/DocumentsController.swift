@@ -55,7 +55,8 @@ struct DocumentsController<AppStore: Store>: Sendable {
         let id = try context.parameters.uuid("documentId", entity: "document")
         let input = try await request.decodeJSON(as: DocumentUpdateInput.self, context: context)
         var expected = input.version
-        if let ifMatch = request.headers[.ifMatch], ifMatch != "*" {
+        let ifMatch = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces)
+        if let ifMatch, !ifMatch.isEmpty, ifMatch != "*" {
             guard let version = DocumentResponse.version(fromETag: ifMatch) else {
                 throw APIError.invalid("If-Match", "must be an ETag of this API (\"v<version>\")")
             }
@@ -64,7 +65,7 @@ struct DocumentsController<AppStore: Store>: Sendable {
             }
             expected = version
         }
-        guard expected != nil || request.headers[.ifMatch] == "*" else {
+        guard expected != nil || ifMatch == "*" else {
             throw APIError.invalid("version", "is required (or send If-Match)")
         }
         let document = try await store.updateDocument(id: id, in: project.id, with: DocumentUpdate(

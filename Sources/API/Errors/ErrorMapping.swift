@@ -43,7 +43,7 @@ enum ErrorMapping {
             return .conflict("version \(expected) is stale: the document is at version \(actual)",
                              details: [.init(field: "version", message: "the current version is \(actual)")])
         case .storage:
-            return .internal("storage error")
+            return .unavailable("the database is unavailable; try again shortly")
         }
     }
 

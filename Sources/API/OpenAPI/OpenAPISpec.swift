@@ -1,12 +1,34 @@
 import Index
 
-/// The content of the OpenAPI document (kept true to the router by a test).
+/// The content of the OpenAPI 3.1 document: every route of ``buildRouter(_:store:tokens:)`` with
+/// its parameters, bodies, credentials and every status its code can answer with. The OpenAPI
+/// tests keep it true to the router; `scripts/contract-test` checks it against a running server.
 enum OpenAPISpec {
     static var document: JSONValue {
-        .object([
-            "openapi": .string("3.1.0"),
-            "info": .object(["title": .string("Lore"), "version": .string("1.0.0")]),
-            "paths": .object([:]),
-        ])
+        let document: OpenAPIValue = [
+            "openapi": "3.1.0",
+            "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
+            "info": [
+                "title": "Lore",
+                "version": "1.0.0",
+                "description": """
+                    Documentation search: projects of Markdown and text documents, found by full text \
+                    and meaning. JSON in and out, camelCase keys, ISO-8601 UTC timestamps, UUID ids. \
+                    Success bodies are `{data, meta}`, errors `{error: {code, message, details}, meta}`; \
+                    every response carries `X-Request-ID`.
+                    """,
+            ],
+            "tags": [
+                ["name": "Operations", "description": "Health and this document."],
+                ["name": "Auth", "description": "Registration and sessions."],
+                ["name": "Projects", "description": "A user's projects and their API keys."],
+                ["name": "Documents", "description": "A project's documents."],
+                ["name": "Search", "description": "Full-text, semantic and hybrid search."],
+                ["name": "MCP", "description": "The Model Context Protocol endpoint for coding agents."],
+            ],
+            "paths": .object(paths),
+            "components": components,
+        ]
+        return document.json
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 
 import Search
+import Vectors
 
 struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,7 +29,10 @@ struct EvalCommand: AsyncParsableCommand {
     func run() async throws {
         let dataset = try BEIRDataset.load(from: URL(fileURLWithPath: directory))
         let reporter = PhaseProgress()
-        let report = try await Evaluator().evaluate(dataset, modes: try modes()) { phase, done, total in
+        let modes = try modes()
+        let embedder = modes.contains(where: { $0 != .fulltext })
+            ? try await EmbedderSettings(environment: Settings().variables).makeEmbedder() : nil
+        let report = try await Evaluator(embedder: embedder).evaluate(dataset, modes: modes) { phase, done, total in
             reporter.update(phase: phase, done: done, total: total)
         }
         if json {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Search
+import Vectors
 
 struct ReindexCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,7 +24,18 @@ struct ReindexCommand: AsyncParsableCommand {
             Terminal.writeError("full-text index rebuilt")
         }
         if embeddings || all {
-            Terminal.writeError("embeddings: no embedder is configured in this build; nothing to re-embed")
+            guard let embedder = try await EmbedderSettings(environment: Settings().variables).makeEmbedder() else {
+                if embeddings { throw CLIError.message("LORE_EMBEDDER is none: there is no embedder to re-embed with") }
+                return
+            }
+            let queued = try await opened.requeueEmbeddings(model: embedder.modelID, projectID: projectID)
+            let progress = ProgressReporter(label: "embedding")
+            let total = try await opened.embeddingQueueDepth()
+            let embedded = try await EmbeddingWorker(store: opened, embedder: embedder, cache: nil).drain { done, left in
+                progress.update(done: done, total: done + left)
+            }
+            if total == 0 { progress.update(done: 0, total: 0) }
+            Terminal.writeError("embeddings: \(queued) chunks queued, \(embedded) embedded with \(embedder.modelID)")
         }
     }
 }

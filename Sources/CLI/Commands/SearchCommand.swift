@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Index
 import Search
+import Vectors
 
 struct SearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +24,16 @@ struct SearchCommand: AsyncParsableCommand {
         let request = try SearchRequest(
             text: query, projectIDs: [target.id], mode: mode,
             filter: DocumentFilter(pathPrefix: pathPrefix, tag: tag), offset: offset, limit: limit)
-        let response = try await SearchService(store: opened).search(request)
+        var semantic: SemanticSearcher?
+        if mode != .fulltext {
+            do {
+                semantic = try await EmbedderSettings(environment: Settings().variables).makeEmbedder()
+                    .map { SemanticSearcher.make(embedder: $0, store: opened) }
+            } catch {
+                Terminal.writeError("warning: the embedder could not start (\(error)); searching full text only")
+            }
+        }
+        let response = try await SearchService(store: opened, semantic: semantic).search(request)
         if json {
             try JSONOutput.print(SearchEnvelope(response: response, query: query))
             return

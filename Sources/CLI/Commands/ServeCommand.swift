@@ -5,6 +5,7 @@ import Hummingbird
 import Index
 import Logging
 import Search
+import Vectors
 
 /// `lore serve`: the HTTP server.
 struct ServeCommand: AsyncParsableCommand {
@@ -28,7 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
         if demo {
             try await DemoProject.load(into: try store.openStore())
         }
-        let app = try await buildApplication(ServeArguments(command: self), logger: Logger(label: "lore"))
+        let app = try await buildApplication(try ServeArguments(command: self), logger: Logger(label: "lore"))
         try await app.runService()
     }
 }
@@ -41,8 +42,9 @@ struct ServeArguments: AppArguments {
     var environment: AppEnvironment
     var jwtSecret: String?
     var registrationEnabled: Bool
+    var embedderSettings: EmbedderSettings
 
-    init(command: ServeCommand) {
+    init(command: ServeCommand) throws {
         let settings = command.settings
         hostname = command.host ?? settings.host
         port = command.port ?? settings.port
@@ -50,5 +52,6 @@ struct ServeArguments: AppArguments {
         environment = settings.environment
         jwtSecret = settings.jwtSecret
         registrationEnabled = settings.registrationEnabled
+        embedderSettings = try EmbedderSettings(environment: settings.variables)
     }
 }

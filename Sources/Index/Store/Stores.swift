@@ -56,6 +56,9 @@ public protocol DocumentStore: Sendable {
     func deleteDocument(id: UUID, in projectID: UUID) async throws
     /// Ranks documents by BM25 over their chunks; each document is represented by its best chunk.
     func searchFullText(_ request: FullTextRequest) async throws -> FullTextResults
+    /// Highlighted excerpts (`<mark>`, HTML-escaped) of the given chunks for the query; chunks
+    /// the query does not match are absent.
+    func snippets(for query: SearchQuery, projectIDs: [UUID], chunkIDs: [Int64]) async throws -> [Int64: String]
     /// Re-chunks documents and rebuilds their full-text entries, in batches that each commit;
     /// `progress` receives (done, total). Running it again after an interruption finishes the job.
     func rebuildFullText(projectID: UUID?, progress: @Sendable (Int, Int) -> Void) async throws
@@ -95,4 +98,4 @@ public protocol StoreHealth: Sendable {
 }
 
 /// Everything the store offers, as the application needs it.
-public typealias Store = UserStore & ProjectStore & DocumentStore & SessionStore & StoreHealth
+public typealias Store = UserStore & ProjectStore & DocumentStore & SessionStore & StoreHealth & EmbeddingStore

@@ -1,5 +1,6 @@
 import Foundation
 import Index
+import Vectors
 
 /// Runs a BEIR dataset through Lore: loads it into a temporary SQLite store, asks every query in
 /// each mode, and scores the rankings with ``RetrievalMetrics``.
@@ -26,9 +27,12 @@ public struct Evaluator: Sendable {
     public static let depth = 100
 
     public var chunker: Chunker
+    /// The embedder for the semantic and hybrid modes; without one they fall back to full text.
+    public var embedder: (any Embedder)?
 
-    public init(chunker: Chunker = Chunker()) {
+    public init(chunker: Chunker = Chunker(), embedder: (any Embedder)? = nil) {
         self.chunker = chunker
+        self.embedder = embedder
     }
 
     /// Evaluates `dataset` in `modes`; `progress` gets a phase name and (done, total).
@@ -37,8 +41,9 @@ public struct Evaluator: Sendable {
     ) async throws -> Report {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lore-eval-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
+        let needsVectors = embedder != nil && modes.contains { $0 != .fulltext }
         let store = try SQLiteStore(path: folder.appendingPathComponent("eval.db").path,
-                                    preparer: DocumentPreparer(chunker: chunker))
+                                    preparer: DocumentPreparer(chunker: chunker), embeddingsEnabled: needsVectors)
         let user = try await store.createUser(NewUser(email: "eval@lore.invalid", name: "Evaluation", passwordHash: "-"))
         let project = try await store.createProject(NewProject(ownerId: user.id, name: dataset.name)).project
 
@@ -54,7 +59,15 @@ public struct Evaluator: Sendable {
             progress("indexing", min(start + batchSize, dataset.documents.count), dataset.documents.count)
         }
 
-        let service = SearchService(store: store)
+        var semantic: SemanticSearcher?
+        if needsVectors, let embedder {
+            let total = try await store.embeddingQueueDepth()
+            try await EmbeddingWorker(store: store, embedder: embedder, cache: nil).drain { done, _ in
+                progress("embedding", done, total)
+            }
+            semantic = SemanticSearcher.make(embedder: embedder, store: store)
+        }
+        let service = SearchService(store: store, semantic: semantic)
         var reports: [(mode: SearchMode, report: ModeReport)] = []
         for mode in modes {
             var rankings: [String: [String]] = [:]

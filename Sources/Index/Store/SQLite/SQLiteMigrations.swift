@@ -24,6 +24,9 @@ enum SQLiteMigrations {
 
     /// Users, projects, documents, tags, chunks and the FTS5 index kept in step by triggers.
     ///
+    /// The embedding queue is the chunk table itself: a chunk without an embedding that has not
+    /// failed for good is pending, so nothing is lost on a crash and a restart resumes it.
+    ///
     /// `chunk_fts` columns: title, path, heading, body (weighted in that order by `bm25()`), and
     /// `scope`: the project's `search_token`, one all-digit token (so no stemmer touches it) that
     /// lets MATCH itself keep a search inside its projects.
@@ -85,9 +88,14 @@ enum SQLiteMigrations {
             token_count INTEGER NOT NULL,
             content_hash TEXT NOT NULL,
             embedding BLOB,
-            embedding_model TEXT
+            embedding_model TEXT,
+            embedding_attempts INTEGER NOT NULL DEFAULT 0,
+            embedding_retry_at REAL NOT NULL DEFAULT 0,
+            embedding_failed INTEGER NOT NULL DEFAULT 0 CHECK (embedding_failed IN (0, 1))
         );
         CREATE INDEX chunk_by_document ON chunk(document_id, position);
+        CREATE INDEX chunk_embedding_queue ON chunk(embedding_retry_at, id)
+            WHERE embedding IS NULL AND embedding_failed = 0;
         CREATE VIRTUAL TABLE chunk_fts USING fts5(
             title, path, heading, body, scope,
             tokenize = 'porter unicode61 remove_diacritics 2'

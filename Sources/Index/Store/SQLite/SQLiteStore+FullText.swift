@@ -110,6 +110,16 @@ extension SQLiteStore {
         return RankedCandidates(documents: documents, chunksByDocument: chunksByDocument, exhausted: exhausted, certainCount: certain)
     }
 
+    public func snippets(for query: SearchQuery, projectIDs: [UUID], chunkIDs: [Int64]) async throws -> [Int64: String] {
+        guard !chunkIDs.isEmpty, !projectIDs.isEmpty else { return [:] }
+        let match = FTS5Expression.render(query, scopes: projectIDs.map(SearchScope.token(for:)))
+        return try await read { db in
+            try Self.bestPassages(match: match, chunkIDs: chunkIDs, db: db).values.reduce(into: [:]) { result, passage in
+                result[passage.chunkId] = passage.snippet
+            }
+        }
+    }
+
     /// The number of documents with at least one matching chunk that pass the filter.
     static func countDocuments(match: String, filter: DocumentFilter, db: Database) throws -> Int {
         var conditions: [String] = []

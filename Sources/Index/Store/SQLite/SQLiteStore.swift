@@ -116,3 +116,18 @@ extension UUID {
 extension Date {
     var storedValue: Double { timeIntervalSince1970 }
 }
+
+extension SQLiteStore {
+    /// Copies the whole database to a new file at `path` with SQLite's online backup
+    /// (<https://sqlite.org/backup.html>): consistent even while others write.
+    public func backup(to path: String) async throws {
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        let destination = try DatabaseQueue(path: path)
+        do {
+            try pool.backup(to: destination)
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+}

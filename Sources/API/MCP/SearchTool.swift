@@ -1,0 +1,123 @@
+import Foundation
+import Index
+import MCP
+import Search
+
+/// `search`: ranked documents for a query, with snippets, through the shared ``SearchService``.
+enum SearchTool: MCPTool {
+    static let definition = Tool(
+        name: "search",
+        title: "Search project documentation",
+        description: """
+            Search this project's documentation and get the best-matching documents, each with its path, title, \
+            the heading its best passage falls under and a snippet with the matched words in **bold**. \
+            Query syntax: plain words (all are looked for), "exact phrases", -excluded words and prefix* matches; \
+            terms such as rate-limit, docs/architecture, v1.2 or max_tokens are matched as written. \
+            Use it before writing code that depends on project conventions, APIs or decisions, then call \
+            read_document with a hit's path to read the whole document.
+            """,
+        inputSchema: JSONSchema.object([
+            "query": JSONSchema.string("What to look for, e.g. 'token refresh' or '\"rate limit\" -deprecated'.", minLength: 1),
+            "mode": JSONSchema.enumeration(
+                "hybrid (default) fuses keyword and semantic ranking; fulltext matches words only; semantic matches meaning only. "
+                    + "When no embedder is configured, hybrid and semantic run as full text and the result says so.",
+                SearchMode.allCases.map(\.rawValue), default: SearchMode.hybrid.rawValue),
+            "limit": JSONSchema.integer("How many documents to return.", minimum: 1, maximum: SearchRequest.maximumLimit,
+                                        default: SearchRequest.defaultLimit),
+            "pathPrefix": JSONSchema.string("Only documents whose path starts with this, e.g. 'docs/api/'."),
+        ], required: ["query"]),
+        annotations: .init(title: "Search documentation", readOnlyHint: true, destructiveHint: false,
+                           idempotentHint: true, openWorldHint: false),
+        outputSchema: JSONSchema.object([
+            "query": JSONSchema.string("The query as given."),
+            "mode": JSONSchema.enumeration("The mode that ran.", SearchMode.allCases.map(\.rawValue)),
+            "requestedMode": JSONSchema.enumeration("The mode that was asked for.", SearchMode.allCases.map(\.rawValue)),
+            "fallbackReason": JSONSchema.nullableString("Why hybrid or semantic ran as full text; absent when nothing fell back."),
+            "total": JSONSchema.integer("How many documents match in all."),
+            "hits": JSONSchema.array("The documents, best first.", of: JSONSchema.object([
+                "documentId": JSONSchema.string("The document's id (UUID)."),
+                "path": JSONSchema.string("The document's path: pass it to read_document."),
+                "title": JSONSchema.string("The document's title."),
+                "score": JSONSchema.number("Relevance; higher is better, comparable within one result only."),
+                "snippet": JSONSchema.string("HTML-escaped passage with matches in <mark>…</mark>."),
+                "matchedBy": JSONSchema.array("Which rankings found it: fulltext, semantic.", of: ["type": "string"]),
+                "ranks": ["type": "object", "additionalProperties": ["type": "integer"],
+                          "description": "The 1-based rank in each ranking that found it."],
+                "chunk": JSONSchema.object([
+                    "index": JSONSchema.integer("Position of the best passage in the document, from 0."),
+                    "heading": JSONSchema.string("Heading trail of the best passage ('Auth > Tokens'); empty before any heading."),
+                ], required: ["index", "heading"]),
+            ], required: ["documentId", "path", "title", "score", "snippet", "matchedBy", "ranks", "chunk"])),
+        ], required: ["query", "mode", "requestedMode", "total", "hits"]))
+
+    struct Hit: Codable {
+        var documentId: String
+        var path: String
+        var title: String
+        var score: Double
+        var snippet: String
+        var matchedBy: [String]
+        var ranks: [String: Int]
+        var chunk: SearchHit.ChunkReference
+    }
+
+    struct Output: Codable {
+        var query: String
+        var mode: String
+        var requestedMode: String
+        var fallbackReason: String?
+        var total: Int
+        var hits: [Hit]
+    }
+
+    static func call<AppStore: Store>(_ arguments: MCPArguments, in context: MCPToolContext<AppStore>) async throws -> CallTool.Result {
+        let query = try arguments.requiredString("query")
+        guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw MCPToolError.invalidArgument(name: "query", reason: "must not be empty")
+        }
+        let mode = try arguments.choice("mode", as: SearchMode.self) ?? .hybrid
+        let limit = try arguments.integer("limit", in: 1...SearchRequest.maximumLimit) ?? SearchRequest.defaultLimit
+        let pathPrefix = try arguments.string("pathPrefix")
+        let request = try SearchRequest(text: query, projectIDs: [context.project.id], mode: mode,
+                                        filter: DocumentFilter(pathPrefix: pathPrefix), limit: limit)
+        let response = try await context.search.search(request)
+        let output = Output(
+            query: query, mode: response.mode.rawValue, requestedMode: response.requestedMode.rawValue,
+            fallbackReason: response.fallbackReason, total: response.total,
+            hits: response.hits.map { hit in
+                Hit(documentId: hit.documentId.apiString, path: hit.path, title: hit.title, score: hit.score,
+                    snippet: hit.snippet, matchedBy: hit.matchedBy, ranks: hit.ranks, chunk: hit.chunk)
+            })
+        return try .success(text: text(for: response, query: query, pathPrefix: pathPrefix), structured: output)
+    }
+
+    static func text(for response: SearchResponse, query: String, pathPrefix: String?) -> String {
+        let scope = pathPrefix.map { " under '\($0)'" } ?? ""
+        guard !response.hits.isEmpty else {
+            return "No documents match \"\(query)\"\(scope). Try fewer or other words, a prefix* search, "
+                + "or list_documents to browse the paths."
+        }
+        var lines = ["\(response.total) document\(response.total == 1 ? "" : "s") match \"\(query)\"\(scope); "
+            + "showing the best \(response.hits.count) (\(response.mode.rawValue) search)."]
+        if let reason = response.fallbackReason { lines.append("Note: \(reason).") }
+        for (index, hit) in response.hits.enumerated() {
+            let heading = hit.chunk.heading.isEmpty ? "" : " § \(hit.chunk.heading)"
+            lines.append("")
+            lines.append("\(index + 1). \(hit.path) — \(hit.title)\(heading)")
+            lines.append("   \(plain(hit.snippet))")
+        }
+        lines.append("")
+        lines.append("Call read_document with a path to read the whole document.")
+        return lines.joined(separator: "\n")
+    }
+
+    /// The snippet for a model: matches in Markdown bold, HTML entities decoded, one line.
+    static func plain(_ snippet: String) -> String {
+        snippet
+            .replacingOccurrences(of: "<mark>", with: "**").replacingOccurrences(of: "</mark>", with: "**")
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&amp;", with: "&")
+            .replacingOccurrences(of: "\n", with: " ")
+    }
+}

@@ -1,0 +1,121 @@
+import Index
+
+extension OpenAPISpec {
+    /// `components`: schemas, shared parameters, headers, error responses and security schemes.
+    static var components: OpenAPIValue {
+        [
+            "schemas": .object(schemas.merging(mcpSchemas) { first, _ in first }),
+            "parameters": .object(parameters),
+            "headers": headers,
+            "responses": .object(errorResponses),
+            "securitySchemes": securitySchemes,
+        ]
+    }
+
+    static var securitySchemes: OpenAPIValue {
+        [
+            "sessionCookie": [
+                "type": "apiKey", "in": "cookie", "name": "lore_session",
+                "description": "The session JWT that login and registration set as an HttpOnly cookie.",
+            ],
+            "sessionBearer": [
+                "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                "description": "The session JWT (HS256 with sub, iat, exp, jti) as `Authorization: Bearer <jwt>`.",
+            ],
+            "apiKeyBearer": [
+                "type": "http", "scheme": "bearer", "bearerFormat": "lore_ API key",
+                "description": "A project API key as `Authorization: Bearer lore_…`: that project's documents and search only.",
+            ],
+            "apiKeyHeader": [
+                "type": "apiKey", "in": "header", "name": "X-API-Key",
+                "description": "A project API key as `X-API-Key: lore_…`: that project's documents and search only.",
+            ],
+        ]
+    }
+
+    static var headers: OpenAPIValue {
+        [
+            "RequestId": [
+                "description": "The request id: the client's when it matches [A-Za-z0-9._-]{1,128}, else generated.",
+                "required": true,
+                "schema": ["type": "string", "pattern": "^[A-Za-z0-9._-]{1,128}$"],
+            ],
+            "ETag": [
+                "description": "The document's version as an entity tag, for `If-Match`.",
+                "required": true,
+                "schema": ["type": "string", "pattern": "^\"v[0-9]+\"$"],
+            ],
+            "WWWAuthenticate": ["required": true, "schema": ["type": "string", "pattern": "^Bearer"]],
+            "SetSessionCookie": [
+                "description": "`lore_session=<jwt>; HttpOnly; SameSite=Lax; Path=/; Max-Age=…` (plus `Secure` in production).",
+                "required": true,
+                "schema": ["type": "string", "pattern": "^lore_session="],
+            ],
+        ]
+    }
+
+    /// The error responses by status; every one carries the error envelope.
+    static var errorResponses: [String: OpenAPIValue] {
+        var responses: [String: OpenAPIValue] = [:]
+        for (status, name, description) in errorStatuses {
+            var headers: [String: OpenAPIValue] = ["X-Request-ID": ["$ref": "#/components/headers/RequestId"]]
+            if status == 401 { headers["WWW-Authenticate"] = ["$ref": "#/components/headers/WWWAuthenticate"] }
+            responses[name] = [
+                "description": OpenAPIValue(.string(description)),
+                "headers": .object(headers),
+                "content": ["application/json": ["schema": Schema.ref("ErrorEnvelope")]],
+            ]
+        }
+        return responses
+    }
+
+    /// The statuses the error envelope is sent with: status, response name, description.
+    static let errorStatuses: [(Int, String, String)] = [
+        (401, "Unauthorized", "No or invalid credentials (`unauthorized`)."),
+        (403, "Forbidden", "Valid credentials that do not reach this resource (`forbidden`)."),
+        (404, "NotFound", "No such resource, or one of another user (`not_found`)."),
+        (409, "Conflict", "A duplicate e-mail, project name or document path, or a stale version (`conflict`)."),
+        (413, "PayloadTooLarge", "The body is over 8 MiB, or a document's content over 1 MiB (`payload_too_large`)."),
+        (415, "UnsupportedMediaType", "A body that is not application/json (`unsupported_media_type`)."),
+        (422, "ValidationError", "Malformed JSON, missing or invalid fields or query parameters (`validation_error`)."),
+        (500, "InternalError", "An unexpected failure; detail only in development (`internal_error`)."),
+    ]
+
+    static var parameters: [String: OpenAPIValue] {
+        typealias S = Schema
+        return [
+            "ProjectId": path("projectId", "The project's id; a malformed id is a 404."),
+            "DocumentId": path("documentId", "The document's id; a malformed id is a 404."),
+            "Offset": query("offset", S.integer(minimum: 0, default: 0), "Items to skip."),
+            "Limit": query("limit", S.integer(minimum: 1, maximum: 100, default: 20), "Items per page."),
+            "SearchLimit": query("limit", S.integer(minimum: 1, maximum: 100, default: 10), "Hits per page."),
+            "Sort": query("sort", S.enumeration(DocumentSort.allCases.map(\.rawValue), default: "path"),
+                          "By path, or newest first."),
+            "PathPrefix": query("pathPrefix", S.string, "Only paths that start with this text."),
+            "Tag": query("tag", S.string, "Only documents carrying this tag."),
+            "DocumentPath": query("path", S.string(minLength: 1, maxLength: 512), "The document's path.", required: true),
+            "Query": query("q", ["type": "string", "minLength": 1, "pattern": "\\S"],
+                           "Words, \"exact phrases\", -excluded, prefix*; must not be empty.", required: true),
+            "Mode": query("mode", S.enumeration(["hybrid", "fulltext", "semantic"], default: "hybrid"),
+                          "The requested mode; `meta.mode` says which ran."),
+            "Fusion": query("fusion", S.enumeration(["rrf", "linear"], default: "rrf"), "How hybrid merges the rankings."),
+            "SemanticRatio": query("semanticRatio", ["type": "number", "minimum": 0, "maximum": 1, "default": 0.5],
+                                   "The semantic weight of a linear blend."),
+            "IfMatch": [
+                "name": "If-Match", "in": "header", "required": false,
+                "description": "`\"v<version>\"` (the ETag, optionally weak) or `*`; stands in for the body's `version`.",
+                "schema": ["type": "string", "pattern": "^(\\*|(W/)?\"v[0-9]+\")$"],
+            ],
+        ]
+    }
+
+    private static func path(_ name: String, _ description: String) -> OpenAPIValue {
+        ["name": OpenAPIValue(.string(name)), "in": "path", "required": true,
+         "description": OpenAPIValue(.string(description)), "schema": Schema.uuid]
+    }
+
+    private static func query(_ name: String, _ schema: OpenAPIValue, _ description: String, required: Bool = false) -> OpenAPIValue {
+        ["name": OpenAPIValue(.string(name)), "in": "query", "required": OpenAPIValue(.bool(required)),
+         "description": OpenAPIValue(.string(description)), "schema": schema]
+    }
+}

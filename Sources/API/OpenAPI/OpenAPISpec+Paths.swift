@@ -1,0 +1,90 @@
+import Index
+
+extension OpenAPISpec {
+    /// `paths`: every route that ``buildRouter(_:store:tokens:)`` registers.
+    static var paths: [String: OpenAPIValue] {
+        operationsPaths.merging(accountPaths) { first, _ in first }
+            .merging(documentPaths) { first, _ in first }
+            .merging(searchPaths) { first, _ in first }
+            .merging(mcpPaths) { first, _ in first }
+    }
+
+    /// Health and the OpenAPI document, unversioned and under `/api/v1`.
+    static var operationsPaths: [String: OpenAPIValue] {
+        var paths: [String: OpenAPIValue] = [:]
+        for (prefix, suffix) in [("", "Root"), ("/api/v1", "")] {
+            paths["\(prefix)/health"] = ["get": operation(
+                "getHealth\(suffix)", tag: "Operations", summary: "Liveness: 200 while the process runs.", access: .anyone,
+                success: [Success(status: 200, description: "The process is up.", schema: "HealthEnvelope")], errors: [])]
+            paths["\(prefix)/health/ready"] = ["get": operation(
+                "getReadiness\(suffix)", tag: "Operations",
+                summary: "Readiness: the state of the database, the embedder and the vector index.", access: .anyone,
+                success: [
+                    Success(status: 200, description: "Ready to serve.", schema: "ReadinessEnvelope"),
+                    Success(status: 503, description: "Not ready: the database is unavailable.", schema: "ReadinessEnvelope"),
+                ], errors: [])]
+            paths["\(prefix)/openapi.json"] = ["get": operation(
+                "getOpenAPIDocument\(suffix)", tag: "Operations", summary: "This OpenAPI 3.1 document.", access: .anyone,
+                success: [Success(status: 200, description: "The document (not enveloped).", schema: "OpenAPIDocument")],
+                errors: [])]
+        }
+        return paths
+    }
+
+    /// `/auth` and `/projects`: people and their projects.
+    static var accountPaths: [String: OpenAPIValue] {
+        let project = ["ProjectId"]
+        return [
+            "/api/v1/auth/register": ["post": operation(
+                "register", tag: "Auth", summary: "Creates a user and signs them in.", access: .anyone, body: "RegisterInput",
+                success: [Success(status: 201, description: "The new user; the session cookie is set.", schema: "UserEnvelope",
+                                  headers: ["Set-Cookie"])],
+                errors: [403, 409, 413, 415, 422, 500])],
+            "/api/v1/auth/login": ["post": operation(
+                "login", tag: "Auth", summary: "Signs in; a bad e-mail and a bad password get the same 401.", access: .anyone,
+                body: "LoginInput",
+                success: [Success(status: 200, description: "The user; the session cookie is set.", schema: "UserEnvelope",
+                                  headers: ["Set-Cookie"])],
+                errors: [401, 413, 415, 422, 500])],
+            "/api/v1/auth/logout": ["post": operation(
+                "logout", tag: "Auth", summary: "Revokes the session token and clears the cookie.", access: .user,
+                success: [Success(status: 204, description: "Signed out.", headers: ["Set-Cookie"])],
+                errors: [401, 403, 413, 415, 500])],
+            "/api/v1/auth/me": ["get": operation(
+                "getCurrentUser", tag: "Auth", summary: "The signed-in user.", access: .user,
+                success: [Success(status: 200, description: "The user.", schema: "UserEnvelope")], errors: [401, 403, 500])],
+            "/api/v1/projects": [
+                "get": operation(
+                    "listProjects", tag: "Projects", summary: "The user's projects by name, with their stats.", access: .user,
+                    parameters: ["Offset", "Limit"],
+                    success: [Success(status: 200, description: "A page of projects.", schema: "ProjectListEnvelope")],
+                    errors: [401, 403, 422, 500]),
+                "post": operation(
+                    "createProject", tag: "Projects", summary: "Creates a project and its API key (shown this once).",
+                    access: .user, body: "ProjectCreateInput",
+                    success: [Success(status: 201, description: "The project with `apiKey`.", schema: "ProjectWithKeyEnvelope")],
+                    errors: [401, 403, 409, 413, 415, 422, 500]),
+            ],
+            "/api/v1/projects/{projectId}": [
+                "get": operation(
+                    "getProject", tag: "Projects", summary: "A project with its stats.", access: .user, parameters: project,
+                    success: [Success(status: 200, description: "The project.", schema: "ProjectEnvelope")],
+                    errors: [401, 403, 404, 500]),
+                "patch": operation(
+                    "updateProject", tag: "Projects", summary: "Renames or re-describes a project.", access: .user,
+                    parameters: project, body: "ProjectUpdateInput",
+                    success: [Success(status: 200, description: "The project.", schema: "ProjectEnvelope")],
+                    errors: [401, 403, 404, 409, 413, 415, 422, 500]),
+                "delete": operation(
+                    "deleteProject", tag: "Projects", summary: "Deletes a project with its documents.", access: .user,
+                    parameters: project, success: [Success(status: 204, description: "Deleted.")],
+                    errors: [401, 403, 404, 500]),
+            ],
+            "/api/v1/projects/{projectId}/api-key": ["post": operation(
+                "rotateProjectAPIKey", tag: "Projects", summary: "Issues a new API key; the old one stops working at once.",
+                access: .user, parameters: project,
+                success: [Success(status: 200, description: "The project with its new `apiKey`.", schema: "ProjectWithKeyEnvelope")],
+                errors: [401, 403, 404, 413, 415, 500])],
+        ]
+    }
+}

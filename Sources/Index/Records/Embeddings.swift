@@ -1,0 +1,60 @@
+import Foundation
+
+/// A chunk waiting for its embedding, with the text to embed.
+public struct PendingChunk: Sendable, Equatable {
+    public var chunkID: Int64
+    public var documentID: UUID
+    public var projectID: UUID
+    /// The document title (unless the passage already starts with it), heading trail and text.
+    public var text: String
+    /// Failed attempts so far.
+    public var attempts: Int
+}
+
+/// A stored chunk vector.
+public struct StoredVector: Sendable {
+    public var chunkID: Int64
+    public var documentID: UUID
+    public var vector: [Float]
+
+    public init(chunkID: Int64, documentID: UUID, vector: [Float]) {
+        self.chunkID = chunkID
+        self.documentID = documentID
+        self.vector = vector
+    }
+}
+
+/// A passage of a chunk with its document, for hits that only the semantic path found.
+public struct ChunkExcerpt: Sendable {
+    public var chunkID: Int64
+    public var documentID: UUID
+    public var projectID: UUID
+    public var path: String
+    public var title: String
+    public var position: Int
+    public var heading: String
+    public var text: String
+}
+
+/// The durable embedding queue and the vectors it produces.
+public protocol EmbeddingStore: Sendable {
+    /// Up to `limit` chunks without an embedding whose retry time has come, oldest first.
+    func pendingChunks(limit: Int, now: Date) async throws -> [PendingChunk]
+    /// Stores vectors made by `model` and updates their documents' `embeddingStatus`; returns the
+    /// stored vectors by project so that loaded vector indexes can follow. Chunks deleted in the
+    /// meantime are skipped.
+    func saveEmbeddings(_ vectors: [(chunkID: Int64, vector: [Float])], model: String) async throws -> [UUID: [StoredVector]]
+    /// Counts a failed attempt; after `maximumAttempts` the chunk (and its document) is `failed`.
+    func recordEmbeddingFailure(chunkIDs: [Int64], retryAt: Date, maximumAttempts: Int) async throws
+    /// Every vector of the project made by `model`.
+    func vectors(in projectID: UUID, model: String) async throws -> [StoredVector]
+    /// Queues again every chunk whose vector is missing, failed, or made by another model;
+    /// returns how many were queued.
+    func requeueEmbeddings(model: String, projectID: UUID?) async throws -> Int
+    /// How many chunks wait for an embedding.
+    func embeddingQueueDepth() async throws -> Int
+    /// The text of the given chunks.
+    func chunkExcerpts(_ chunkIDs: [Int64]) async throws -> [Int64: ChunkExcerpt]
+    /// The documents of the projects that pass the filter (for filtering vector search).
+    func documentIDs(in projectIDs: [UUID], filter: DocumentFilter) async throws -> Set<UUID>
+}

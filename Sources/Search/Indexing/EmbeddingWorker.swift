@@ -1,0 +1,82 @@
+import Foundation
+import Index
+import Logging
+import Vectors
+
+/// Embeds pending chunks in the background, off the request path, from the durable queue the
+/// store keeps (chunks without a vector).
+///
+/// Batches of up to `batchSize` chunks are embedded and stored together, and loaded vector
+/// indexes are updated in place. A failed batch is retried with exponential backoff (2, 4, 8 …
+/// seconds, at most 5 minutes) and marked `failed` after `maximumAttempts`. Because the queue is
+/// the database, a crash or restart loses nothing: ``run()`` resumes where it stopped.
+public struct EmbeddingWorker<Store: EmbeddingStore>: Sendable {
+    public let store: Store
+    public let embedder: any Embedder
+    public let cache: VectorIndexCache?
+    public var batchSize = 32
+    public var maximumAttempts = 5
+    public var idleDelay: Duration = .milliseconds(500)
+    let logger: Logger
+
+    public init(store: Store, embedder: any Embedder, cache: VectorIndexCache?, logger: Logger = Logger(label: "lore.embedding")) {
+        self.store = store
+        self.embedder = embedder
+        self.cache = cache
+        self.logger = logger
+    }
+
+    /// Processes the queue until the task is cancelled, sleeping briefly whenever it is empty.
+    public func run() async {
+        while !Task.isCancelled {
+            let processed = (try? await processBatch()) ?? 0
+            if processed == 0 {
+                try? await Task.sleep(for: idleDelay)
+            }
+        }
+    }
+
+    /// Processes the queue until nothing is due; `progress` gets (embedded so far, still queued).
+    /// Returns how many chunks were embedded.
+    @discardableResult
+    public func drain(progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
+        var embedded = 0
+        while true {
+            let processed = try await processBatch()
+            if processed == 0 { return embedded }
+            embedded += max(processed, 0)
+            progress(embedded, try await store.embeddingQueueDepth())
+        }
+    }
+
+    /// Embeds one batch; returns how many chunks it embedded (0 when nothing was due, and a
+    /// negative count for a batch that failed and was put back for later).
+    public func processBatch() async throws -> Int {
+        let pending = try await store.pendingChunks(limit: batchSize, now: Date())
+        guard !pending.isEmpty else { return 0 }
+        do {
+            let vectors = try await embedder.embed(pending.map(\.text))
+            guard vectors.count == pending.count else {
+                throw VectorError.embedderFailed(reason: "expected \(pending.count) vectors, got \(vectors.count)", retryable: true)
+            }
+            let stored = try await store.saveEmbeddings(Array(zip(pending.map(\.chunkID), vectors)), model: embedder.modelID)
+            if let cache {
+                for (project, vectors) in stored {
+                    guard let index = await cache.cachedIndex(for: project) else { continue }
+                    try index.upsert(contentsOf: vectors.map { VectorRecord(chunkID: $0.chunkID, documentID: $0.documentID, vector: $0.vector) })
+                }
+            }
+            return pending.count
+        } catch {
+            let attempts = (pending.map(\.attempts).max() ?? 0) + 1
+            let delay = min(300.0, pow(2.0, Double(attempts)))
+            logger.warning("embedding batch failed; will retry", metadata: [
+                "embedding.chunks": .stringConvertible(pending.count), "embedding.attempt": .stringConvertible(attempts),
+                "embedding.retry_in_s": .stringConvertible(delay), "error": .string("\(error)"),
+            ])
+            try await store.recordEmbeddingFailure(
+                chunkIDs: pending.map(\.chunkID), retryAt: Date().addingTimeInterval(delay), maximumAttempts: maximumAttempts)
+            return -pending.count
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Index
+import Vectors
+
+/// The semantic path: embeds the query and ranks documents by their best chunk's cosine.
+public struct SemanticSearcher: Sendable {
+    public let embedder: any Embedder
+    public let cache: VectorIndexCache
+
+    public init(embedder: any Embedder, cache: VectorIndexCache) {
+        self.embedder = embedder
+        self.cache = cache
+    }
+
+    /// A searcher whose vector indexes load from `store` (vectors of the embedder's model only),
+    /// together holding at most `memoryLimitBytes`.
+    public static func make(embedder: any Embedder, store: some EmbeddingStore, memoryLimitBytes: Int = 1 << 30) -> SemanticSearcher {
+        let model = embedder.modelID
+        let cache = VectorIndexCache(dimension: embedder.dimension, memoryLimitBytes: memoryLimitBytes) { project in
+            try await store.vectors(in: project, model: model).map {
+                VectorRecord(chunkID: $0.chunkID, documentID: $0.documentID, vector: $0.vector)
+            }
+        }
+        return SemanticSearcher(embedder: embedder, cache: cache)
+    }
+
+    /// One document's best chunk by cosine.
+    struct DocumentMatch: Sendable {
+        var excerpt: ChunkExcerpt
+        var score: Double
+    }
+
+    /// Why the semantic path could not answer.
+    enum Unavailable: Error {
+        case noVectors
+        case embedderFailed(String)
+    }
+
+    /// Up to `depth` documents of the projects, best first; documents must pass `allowed` when given.
+    func rank(
+        _ text: String, projectIDs: [UUID], allowed: Set<UUID>?, depth: Int, store: some EmbeddingStore
+    ) async throws -> [DocumentMatch] {
+        var indexes: [VectorIndex] = []
+        for project in projectIDs {
+            let index = try await cache.index(for: project)
+            if index.count > 0 { indexes.append(index) }
+        }
+        guard !indexes.isEmpty else { throw Unavailable.noVectors }
+        let query: [Float]
+        do {
+            guard let vector = try await embedder.embed([text]).first else { throw Unavailable.embedderFailed("no vector returned") }
+            query = vector
+        } catch let error as Unavailable {
+            throw error
+        } catch {
+            throw Unavailable.embedderFailed("\(error)")
+        }
+        var best: [UUID: VectorHit] = [:]
+        for index in indexes {
+            for hit in try index.search(query, k: depth * 3, allowedDocuments: allowed)
+            where best[hit.documentID].map({ $0.score < hit.score }) ?? true {
+                best[hit.documentID] = hit
+            }
+        }
+        let top = best.values.sorted { $0.score > $1.score || ($0.score == $1.score && $0.chunkID < $1.chunkID) }.prefix(depth)
+        let excerpts = try await store.chunkExcerpts(top.map(\.chunkID))
+        var matches: [DocumentMatch] = []
+        for hit in top {
+            guard let excerpt = excerpts[hit.chunkID] else {
+                // The chunk changed or went away since its vector was loaded: forget the vector.
+                for index in indexes { _ = index.remove(chunkID: hit.chunkID) }
+                continue
+            }
+            matches.append(DocumentMatch(excerpt: excerpt, score: Double(hit.score)))
+        }
+        return matches
+    }
+}

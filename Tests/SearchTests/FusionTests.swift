@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+@testable import Search
+
+@Suite("Fusion of rankings")
+struct FusionTests {
+    let a = UUID(), b = UUID(), c = UUID()
+
+    @Test func reciprocalRankFusionRewardsAgreement() {
+        let fulltext = [Fusion.Ranked(documentID: a, rank: 1, score: 9), .init(documentID: b, rank: 2, score: 5)]
+        let semantic = [Fusion.Ranked(documentID: b, rank: 1, score: 0.9), .init(documentID: c, rank: 2, score: 0.8)]
+        let fused = Dictionary(uniqueKeysWithValues: Fusion.reciprocalRank(fulltext: fulltext, semantic: semantic).map { ($0.documentID, $0) })
+        #expect(abs(fused[b]!.score - (1 / 62.0 + 1 / 61.0)) < 1e-12)
+        #expect(abs(fused[a]!.score - 1 / 61.0) < 1e-12)
+        #expect(fused[b]!.score > fused[a]!.score && fused[a]!.score > fused[c]!.score)
+        #expect(fused[b]!.fulltext?.rank == 2 && fused[b]!.semantic?.rank == 1)
+    }
+
+    @Test func linearBlendNormalisesEachSide() {
+        let fulltext = [Fusion.Ranked(documentID: a, rank: 1, score: 20), .init(documentID: b, rank: 2, score: 10)]
+        let semantic = [Fusion.Ranked(documentID: b, rank: 1, score: 0.9), .init(documentID: a, rank: 2, score: 0.5)]
+        let even = Dictionary(uniqueKeysWithValues: Fusion.linear(fulltext: fulltext, semantic: semantic, semanticRatio: 0.5).map { ($0.documentID, $0.score) })
+        #expect(even[a] == 0.5 && even[b] == 0.5)
+        let semanticOnly = Dictionary(uniqueKeysWithValues: Fusion.linear(fulltext: fulltext, semantic: semantic, semanticRatio: 1).map { ($0.documentID, $0.score) })
+        #expect(semanticOnly[b] == 1 && semanticOnly[a] == 0)
+    }
+}
