@@ -151,6 +151,10 @@ extension SQLiteStore {
     /// For each document, the candidate chunk whose heading and body match best (title and path
     /// are the same for every chunk of a document, and would favour the shortest chunk), with a
     /// `<mark>`-highlighted excerpt of its body.
+    ///
+    /// The unary `+` keeps SQLite from handing the rowid list to FTS5, which would re-run the whole
+    /// query once per rowid (measured: 10 ms for 12 chunks on Cranfield); instead the matches
+    /// are scanned once and `snippet()` runs only for the listed chunks (1.7 ms).
     static func bestPassages(match: String, chunkIDs: [Int64], db: Database) throws -> [UUID: Passage] {
         let placeholders = Array(repeating: "?", count: chunkIDs.count).joined(separator: ", ")
         let sql = """
@@ -159,7 +163,7 @@ extension SQLiteStore {
                    bm25(chunk_fts, \(passageWeights)) AS passage,
                    bm25(chunk_fts, \(columnWeights)) AS bm25
             FROM chunk_fts JOIN chunk c ON c.id = chunk_fts.rowid
-            WHERE chunk_fts MATCH ? AND chunk_fts.rowid IN (\(placeholders))
+            WHERE chunk_fts MATCH ? AND +chunk_fts.rowid IN (\(placeholders))
             """
         let arguments: [any DatabaseValueConvertible] = [Snippet.openMarker, Snippet.closeMarker, match] + chunkIDs
         var best: [UUID: Passage] = [:]
