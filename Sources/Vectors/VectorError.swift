@@ -19,3 +19,20 @@ public enum VectorError: Error, Sendable, Equatable {
     /// The embedding service failed; `retryable` says whether trying again may help.
     case embedderFailed(reason: String, retryable: Bool)
 }
+
+extension VectorError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .modelUnavailable(let path, let reason):
+            "the model is not usable at \(path): \(reason) (run scripts/fetch-model, set LORE_MODEL_DIR, or LORE_EMBEDDER=none)"
+        case .malformedModel(let reason): "the model files are malformed: \(reason)"
+        case .missingTensor(let name): "the weights lack the tensor \(name)"
+        case .tensorShapeMismatch(let name, let expected, let actual): "tensor \(name) has shape \(actual), expected \(expected)"
+        case .unsupportedTensorType(let name, let dtype): "tensor \(name) is \(dtype), which is not supported"
+        case .dimensionMismatch(let expected, let actual): "a vector has \(actual) dimensions, expected \(expected)"
+        case .nonFiniteComponent(let index): "a vector has a NaN or infinite component at \(index)"
+        case .zeroVector: "a vector has length zero"
+        case .embedderFailed(let reason, _): "the embedder failed: \(reason)"
+        }
+    }
+}

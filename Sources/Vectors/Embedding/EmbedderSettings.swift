@@ -22,10 +22,27 @@ public struct EmbedderSettings: Sendable {
             throw VectorError.embedderFailed(reason: "LORE_EMBEDDER must be builtin, openai or none (got '\(name)')", retryable: false)
         }
         self.kind = kind
-        modelDirectory = value("LORE_MODEL_DIR") ?? "models/all-MiniLM-L6-v2"
+        modelDirectory = value("LORE_MODEL_DIR") ?? Self.defaultModelDirectory()
         openAIBaseURL = value("LORE_OPENAI_BASE_URL")
         openAIAPIKey = value("LORE_OPENAI_API_KEY")
         openAIModel = value("LORE_OPENAI_MODEL")
+    }
+
+    /// `models/all-MiniLM-L6-v2` under the working directory, or else beside the repository the
+    /// running `lore` was built in (`<repo>/.build/<config>/lore`), so that `lore` works from
+    /// any folder after `scripts/run`.
+    static func defaultModelDirectory() -> String {
+        let relative = "models/all-MiniLM-L6-v2"
+        if FileManager.default.fileExists(atPath: relative) { return relative }
+        var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 {
+            folder = folder.deletingLastPathComponent()
+            let candidate = folder.appendingPathComponent(relative)
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("model.safetensors").path) {
+                return candidate.path
+            }
+        }
+        return relative
     }
 
     public init(kind: Kind, modelDirectory: String = "models/all-MiniLM-L6-v2") {
