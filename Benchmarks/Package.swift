@@ -22,6 +22,13 @@ let package = Package(
             dependencies: [.product(name: "Vectors", package: "main")]
         ),
         .executableTarget(
+            name: "EvalBenchmark",
+            dependencies: [
+                .product(name: "Search", package: "main"),
+                .product(name: "Vectors", package: "main"),
+            ]
+        ),
+        .executableTarget(
             name: "EmbeddingBenchmark",
             dependencies: [.product(name: "Vectors", package: "main")]
         ),
