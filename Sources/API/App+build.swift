@@ -8,6 +8,7 @@ import Vectors
 
 /// Builds the Lore application on the store named by `arguments.databaseURL`.
 public func buildApplication(_ arguments: some AppArguments, logger: Logger = Logger(label: "lore")) async throws -> some ApplicationProtocol {
+    try ProductionSafety.check(arguments)
     let location = try DatabaseLocation.parse(arguments.databaseURL)
     switch location {
     case .sqlite(let path):
@@ -23,6 +24,7 @@ public func buildApplication(_ arguments: some AppArguments, logger: Logger = Lo
 public func buildApplication<AppStore: Store>(
     _ arguments: some AppArguments, store: AppStore, dataDirectory: URL, logger: Logger
 ) async throws -> some ApplicationProtocol {
+    try ProductionSafety.check(arguments)
     let secret = try AppSecrets.jwtSecret(for: arguments, dataDirectory: dataDirectory)
     let tokens = await SessionTokens(secret: secret, lifetime: arguments.sessionLifetime)
     let embedder = try await arguments.embedderSettings.makeEmbedder()
@@ -42,20 +44,26 @@ public func buildApplication<AppStore: Store>(
 
 /// The router: middleware chain, then every route of SPEC §3.
 public func buildRouter<AppStore: Store>(
-    _ arguments: some AppArguments, store: AppStore, tokens: SessionTokens, semantic: SemanticSearcher? = nil
+    _ arguments: some AppArguments, store: AppStore, tokens: SessionTokens, semantic: SemanticSearcher? = nil,
+    metrics: LoreMetrics = LoreMetrics()
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    let authenticator = Authenticator(store: store, tokens: tokens)
     router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: CompressionMiddleware())
+    router.add(middleware: RateLimitMiddleware(
+        settings: arguments.rateLimits, identify: { await authenticator.rateLimitBucket(of: $0) },
+        onLimited: { _ in metrics.recordRateLimited() }))
     router.add(middleware: ErrorMiddleware(environment: arguments.environment))
     router.add(middleware: JSONBodyMiddleware(maximumBytes: AppRequestContext.maximumBodyBytes))
 
-    let authenticator = Authenticator(store: store, tokens: tokens)
     let embedderState = semantic == nil ? "disabled" : "ok"
     let health = HealthController(store: store, embedderState: { embedderState })
     health.addRoutes(to: router.group("health"))
     OpenAPIController().addRoutes(to: router)
+    MetricsController(store: store, metrics: metrics).addRoutes(to: router)
 
     let api = router.group("api/v1")
     health.addRoutes(to: api.group("health"))
@@ -63,7 +71,8 @@ public func buildRouter<AppStore: Store>(
                    registrationEnabled: arguments.registrationEnabled).addRoutes(to: api.group("auth"))
     ProjectsController(store: store, authenticator: authenticator, embeddingModel: semantic?.embedder.modelID).addRoutes(to: api.group("projects"))
     DocumentsController(store: store, authenticator: authenticator).addRoutes(to: api.group("projects/:projectId/documents"))
-    let search = SearchController(store: store, search: SearchService(store: store, semantic: semantic), authenticator: authenticator)
+    let search = SearchController(store: store, search: SearchService(store: store, semantic: semantic), authenticator: authenticator,
+                                  metrics: metrics)
     search.addProjectRoutes(to: api.group("projects/:projectId/search"))
     search.addGlobalRoutes(to: api.group("search"))
     MCPController(store: store, search: search.search, authenticator: authenticator, hostname: arguments.hostname,

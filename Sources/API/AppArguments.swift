@@ -23,10 +23,13 @@ public protocol AppArguments: Sendable {
     var sessionLifetime: Duration { get }
     /// Which embedder runs (`LORE_EMBEDDER`); `none` serves full text only.
     var embedderSettings: EmbedderSettings { get }
+    /// The token buckets of SPEC §5 (`LORE_RATE_LIMIT_*`).
+    var rateLimits: RateLimitSettings { get }
 }
 
 extension AppArguments {
     public var registrationEnabled: Bool { true }
     public var sessionLifetime: Duration { .seconds(7 * 24 * 3600) }
     public var embedderSettings: EmbedderSettings { EmbedderSettings(kind: .none) }
+    public var rateLimits: RateLimitSettings { .standard }
 }

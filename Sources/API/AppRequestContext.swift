@@ -17,9 +17,12 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The `X-Request-ID` of this request (kept from the client when well-formed, else generated).
     public var requestID: String = ""
+    /// The IP address of the socket's peer (`nil` for a Unix socket or a test channel).
+    public let clientAddress: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     public var maxUploadSize: Int { Self.maximumBodyBytes }

@@ -18,6 +18,8 @@ struct Settings {
     }
 
     var logLevel: String? { variables["LORE_LOG_LEVEL"] }
+    /// `LORE_LOG_FORMAT` (`text` | `json`); JSON by default in production.
+    var logFormat: LogFormat { LogFormat.resolve(nonEmpty("LORE_LOG_FORMAT"), environment: environment) }
 
     var host: String { nonEmpty("LORE_HOST") ?? "127.0.0.1" }
     var port: Int { nonEmpty("LORE_PORT").flatMap(Int.init) ?? 8080 }

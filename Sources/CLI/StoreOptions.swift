@@ -37,18 +37,17 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
-/// Logging for the command line: readable lines on standard error, never standard output.
+/// Logging for the command line: standard error, never standard output; readable lines, or JSON
+/// lines with `LORE_LOG_FORMAT=json` or in production; always through the secret redactor.
 enum LoggingSetup {
     nonisolated(unsafe) private static var done = false
 
-    static func bootstrap(level: String?, fallback: Logger.Level) {
+    static func bootstrap(level: String?, fallback: Logger.Level, format: LogFormat = Settings().logFormat) {
         guard !done else { return }
         done = true
         let logLevel = level.flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? fallback
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logLevel
-            return handler
+            LogOutput.makeHandler(label: label, level: logLevel, format: format)
         }
     }
 }

@@ -26,32 +26,33 @@ import Testing
         "GET /api/v1/health/ready": (.anyone, [200, 503]),
         "GET /openapi.json": (.anyone, [200]),
         "GET /api/v1/openapi.json": (.anyone, [200]),
+        "GET /metrics": (.anyone, [200]),
         // 403 when registration is turned off; 409 for a taken e-mail.
-        "POST /api/v1/auth/register": (.anyone, [201, 403, 409, 413, 415, 422, 500]),
-        "POST /api/v1/auth/login": (.anyone, [200, 401, 413, 415, 422, 500]),
-        "POST /api/v1/auth/logout": (.user, [204, 401, 403, 413, 415, 500]),
-        "GET /api/v1/auth/me": (.user, [200, 401, 403, 500]),
-        "GET /api/v1/projects": (.user, [200, 401, 403, 422, 500]),
-        "POST /api/v1/projects": (.user, [201, 401, 403, 409, 413, 415, 422, 500]),
-        "GET /api/v1/projects/{projectId}": (.user, [200, 401, 403, 404, 500]),
-        "PATCH /api/v1/projects/{projectId}": (.user, [200, 401, 403, 404, 409, 413, 415, 422, 500]),
-        "DELETE /api/v1/projects/{projectId}": (.user, [204, 401, 403, 404, 500]),
-        "POST /api/v1/projects/{projectId}/api-key": (.user, [200, 401, 403, 404, 413, 415, 500]),
-        "GET /api/v1/projects/{projectId}/documents": (.project, [200, 401, 403, 404, 422, 500]),
-        "POST /api/v1/projects/{projectId}/documents": (.project, [201, 401, 403, 404, 409, 413, 415, 422, 500]),
+        "POST /api/v1/auth/register": (.anyone, [201, 403, 409, 413, 415, 422, 429, 500]),
+        "POST /api/v1/auth/login": (.anyone, [200, 401, 413, 415, 422, 429, 500]),
+        "POST /api/v1/auth/logout": (.user, [204, 401, 403, 413, 415, 429, 500]),
+        "GET /api/v1/auth/me": (.user, [200, 401, 403, 429, 500]),
+        "GET /api/v1/projects": (.user, [200, 401, 403, 422, 429, 500]),
+        "POST /api/v1/projects": (.user, [201, 401, 403, 409, 413, 415, 422, 429, 500]),
+        "GET /api/v1/projects/{projectId}": (.user, [200, 401, 403, 404, 429, 500]),
+        "PATCH /api/v1/projects/{projectId}": (.user, [200, 401, 403, 404, 409, 413, 415, 422, 429, 500]),
+        "DELETE /api/v1/projects/{projectId}": (.user, [204, 401, 403, 404, 429, 500]),
+        "POST /api/v1/projects/{projectId}/api-key": (.user, [200, 401, 403, 404, 413, 415, 429, 500]),
+        "GET /api/v1/projects/{projectId}/documents": (.project, [200, 401, 403, 404, 422, 429, 500]),
+        "POST /api/v1/projects/{projectId}/documents": (.project, [201, 401, 403, 404, 409, 413, 415, 422, 429, 500]),
         // Item failures are reported per item, so no 409 for the request.
-        "POST /api/v1/projects/{projectId}/documents/bulk": (.project, [200, 401, 403, 404, 413, 415, 422, 500]),
-        "GET /api/v1/projects/{projectId}/documents/by-path": (.project, [200, 401, 403, 404, 422, 500]),
-        "GET /api/v1/projects/{projectId}/documents/{documentId}": (.project, [200, 401, 403, 404, 500]),
-        "PUT /api/v1/projects/{projectId}/documents/{documentId}": (.project, [200, 401, 403, 404, 409, 413, 415, 422, 500]),
-        "DELETE /api/v1/projects/{projectId}/documents/{documentId}": (.project, [204, 401, 403, 404, 500]),
-        "GET /api/v1/projects/{projectId}/search": (.project, [200, 401, 403, 404, 422, 500]),
-        "POST /api/v1/projects/{projectId}/search": (.project, [200, 401, 403, 404, 413, 415, 422, 500]),
-        "GET /api/v1/search": (.user, [200, 401, 403, 422, 500]),
+        "POST /api/v1/projects/{projectId}/documents/bulk": (.project, [200, 401, 403, 404, 413, 415, 422, 429, 500]),
+        "GET /api/v1/projects/{projectId}/documents/by-path": (.project, [200, 401, 403, 404, 422, 429, 500]),
+        "GET /api/v1/projects/{projectId}/documents/{documentId}": (.project, [200, 401, 403, 404, 429, 500]),
+        "PUT /api/v1/projects/{projectId}/documents/{documentId}": (.project, [200, 401, 403, 404, 409, 413, 415, 422, 429, 500]),
+        "DELETE /api/v1/projects/{projectId}/documents/{documentId}": (.project, [204, 401, 403, 404, 429, 500]),
+        "GET /api/v1/projects/{projectId}/search": (.project, [200, 401, 403, 404, 422, 429, 500]),
+        "POST /api/v1/projects/{projectId}/search": (.project, [200, 401, 403, 404, 413, 415, 422, 429, 500]),
+        "GET /api/v1/search": (.user, [200, 401, 403, 422, 429, 500]),
         // The MCP transport answers with JSON-RPC bodies; Lore itself only with 401/413/415/500.
-        "POST /mcp": (.projectKey, [200, 202, 400, 401, 403, 406, 413, 415, 421, 500]),
-        "GET /mcp": (.projectKey, [401, 405, 500]),
-        "DELETE /mcp": (.projectKey, [401, 405, 500]),
+        "POST /mcp": (.projectKey, [200, 202, 400, 401, 403, 406, 413, 415, 421, 429, 500]),
+        "GET /mcp": (.projectKey, [401, 405, 429, 500]),
+        "DELETE /mcp": (.projectKey, [401, 405, 429, 500]),
     ]
 
     @Test func documentIsOpenAPI31JSONWithResolvableReferences() async throws {
@@ -134,11 +135,39 @@ import Testing
         }
         var seen = observed
         seen["POST /api/v1/auth/register", default: []].insert(Int(closed.status.code))
+        for (key, statuses) in try await Self.statusesUnderExhaustedRateLimits() {
+            seen[key, default: []].formUnion(statuses)
+        }
         #expect(closed.status == .forbidden)
         for (key, entry) in Self.producible {
             let outOfReach: Set<Int> = key.hasSuffix("/ready") ? [500, 503] : [500]
             let missing = entry.statuses.subtracting(outOfReach).subtracting(seen[key] ?? [])
             #expect(missing.isEmpty, "\(key) never answered \(missing.sorted())")
+        }
+    }
+}
+
+extension OpenAPITests {
+    /// Calls every route twice without credentials on a server that allows one request (and one
+    /// login) a minute per address: the second call of each limited route is a 429; health,
+    /// metrics and the document answer as usual.
+    static func statusesUnderExhaustedRateLimits() async throws -> [String: Set<Int>] {
+        let limits = RateLimitSettings(
+            requests: RateLimitPolicy(requests: 1, per: .seconds(60)),
+            loginPerAddress: RateLimitPolicy(requests: 1, per: .seconds(60)), clock: ManualClock())
+        return try await OperationsTestServer.run(rateLimits: limits) { api in
+            var seen: [String: Set<Int>] = [:]
+            for key in producible.keys.sorted() {
+                let parts = key.split(separator: " ", maxSplits: 1).map(String.init)
+                let method = try #require(HTTPRequest.Method(parts[0]))
+                let path = parts[1].replacingOccurrences(of: "{projectId}", with: UUID().uuidString)
+                    .replacingOccurrences(of: "{documentId}", with: UUID().uuidString)
+                let body = [.post, .put, .patch].contains(method) ? "{}" : nil
+                _ = try await api.send(method, path, json: body)
+                let second = try await api.send(method, path, json: body)
+                seen[key, default: []].insert(Int(second.status.code))
+            }
+            return seen
         }
     }
 }

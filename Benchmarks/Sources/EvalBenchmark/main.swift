@@ -4,7 +4,7 @@ import Vectors
 
 // Retrieval quality of every mode on a BEIR folder, built in release so the encoder runs at
 // full speed: the same Evaluator as `lore eval`, with the builtin model.
-//   EvalBenchmark [--corpus DIR] [--model DIR] [--json FILE]
+//   EvalBenchmark [--corpus DIR] [--model DIR] [--modes M,M] [--fusion rrf|linear] [--ratio R] [--json FILE]
 let arguments = CommandLine.arguments
 func option(_ name: String) -> String? {
     arguments.firstIndex(of: name).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
@@ -15,7 +15,11 @@ let model = URL(fileURLWithPath: option("--model") ?? "models/all-MiniLM-L6-v2")
 let dataset = try BEIRDataset.load(from: corpus)
 let embedder = try MiniLMEmbedder(modelDirectory: model)
 let started = Date()
-let report = try await Evaluator(embedder: embedder).evaluate(dataset, modes: [.fulltext, .semantic, .hybrid]) { phase, done, total in
+var evaluator = Evaluator(embedder: embedder)
+evaluator.fusion = option("--fusion").flatMap(FusionMethod.init(rawValue:)) ?? .rrf
+evaluator.semanticRatio = option("--ratio").flatMap(Double.init) ?? 0.5
+let modes = (option("--modes") ?? "fulltext,semantic,hybrid").split(separator: ",").compactMap { SearchMode(rawValue: String($0)) }
+let report = try await evaluator.evaluate(dataset, modes: modes) { phase, done, total in
     if done == total { FileHandle.standardError.write(Data("\(phase): \(done)/\(total) after \(Int(Date().timeIntervalSince(started))) s\n".utf8)) }
 }
 print("\(report.dataset): \(report.documents) documents, \(report.queries) queries")

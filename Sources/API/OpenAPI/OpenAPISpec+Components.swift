@@ -46,6 +46,22 @@ extension OpenAPISpec {
                 "schema": ["type": "string", "pattern": "^\"v[0-9]+\"$"],
             ],
             "WWWAuthenticate": ["required": true, "schema": ["type": "string", "pattern": "^Bearer"]],
+            "RetryAfter": [
+                "description": "Whole seconds until the next request is allowed.",
+                "required": true, "schema": ["type": "integer", "minimum": 1],
+            ],
+            "RateLimitLimit": [
+                "description": "The capacity of the bucket the request was counted in.",
+                "required": true, "schema": ["type": "integer", "minimum": 1],
+            ],
+            "RateLimitRemaining": [
+                "description": "Requests left in that bucket.",
+                "required": true, "schema": ["type": "integer", "minimum": 0],
+            ],
+            "RateLimitReset": [
+                "description": "Whole seconds until that bucket is full again.",
+                "required": true, "schema": ["type": "integer", "minimum": 0],
+            ],
             "SetSessionCookie": [
                 "description": "`lore_session=<jwt>; HttpOnly; SameSite=Lax; Path=/; Max-Age=…` (plus `Secure` in production).",
                 "required": true,
@@ -60,6 +76,12 @@ extension OpenAPISpec {
         for (status, name, description) in errorStatuses {
             var headers: [String: OpenAPIValue] = ["X-Request-ID": ["$ref": "#/components/headers/RequestId"]]
             if status == 401 { headers["WWW-Authenticate"] = ["$ref": "#/components/headers/WWWAuthenticate"] }
+            if status == 429 {
+                headers["Retry-After"] = ["$ref": "#/components/headers/RetryAfter"]
+                headers["RateLimit-Limit"] = ["$ref": "#/components/headers/RateLimitLimit"]
+                headers["RateLimit-Remaining"] = ["$ref": "#/components/headers/RateLimitRemaining"]
+                headers["RateLimit-Reset"] = ["$ref": "#/components/headers/RateLimitReset"]
+            }
             responses[name] = [
                 "description": OpenAPIValue(.string(description)),
                 "headers": .object(headers),
@@ -78,6 +100,7 @@ extension OpenAPISpec {
         (413, "PayloadTooLarge", "The body is over 8 MiB, or a document's content over 1 MiB (`payload_too_large`)."),
         (415, "UnsupportedMediaType", "A body that is not application/json (`unsupported_media_type`)."),
         (422, "ValidationError", "Malformed JSON, missing or invalid fields or query parameters (`validation_error`)."),
+        (429, "TooManyRequests", "A rate limit was reached: per API key, user or client address; login also per e-mail (`rate_limited`)."),
         (500, "InternalError", "An unexpected failure; detail only in development (`internal_error`)."),
     ]
 

@@ -30,6 +30,8 @@ extension OpenAPISpec {
         var schema: String?
         /// Headers besides `X-Request-ID`, by name: references into `components/headers`.
         var headers: [String] = []
+        /// The body's media type.
+        var contentType = "application/json"
 
         var response: OpenAPIValue {
             var fields: [String: OpenAPIValue] = ["X-Request-ID": ["$ref": "#/components/headers/RequestId"]]
@@ -38,7 +40,7 @@ extension OpenAPISpec {
                 fields[header] = ["$ref": "#/components/headers/\(component)"]
             }
             var value: [String: OpenAPIValue] = ["description": OpenAPIValue(.string(description)), "headers": .object(fields)]
-            if let schema { value["content"] = ["application/json": ["schema": Schema.ref(schema)]] }
+            if let schema { value["content"] = .object([contentType: ["schema": Schema.ref(schema)]]) }
             return .object(value)
         }
     }
@@ -47,11 +49,12 @@ extension OpenAPISpec {
     /// `components/parameters`), request body (a schema name), success responses and error statuses.
     static func operation(
         _ id: String, tag: String, summary: String, access: Access, parameters: [String] = [],
-        body: String? = nil, success: [Success], errors: [Int]
+        body: String? = nil, success: [Success], errors: [Int], rateLimited: Bool = true
     ) -> OpenAPIValue {
         var responses: [String: OpenAPIValue] = [:]
         for response in success { responses[String(response.status)] = response.response }
-        for status in errors {
+        // Every route but health, metrics and this document passes the rate limiter.
+        for status in errors + (rateLimited ? [429] : []) {
             guard let name = errorStatuses.first(where: { $0.0 == status })?.1 else {
                 preconditionFailure("no error response for status \(status)")
             }

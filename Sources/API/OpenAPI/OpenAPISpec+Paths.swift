@@ -15,19 +15,27 @@ extension OpenAPISpec {
         for (prefix, suffix) in [("", "Root"), ("/api/v1", "")] {
             paths["\(prefix)/health"] = ["get": operation(
                 "getHealth\(suffix)", tag: "Operations", summary: "Liveness: 200 while the process runs.", access: .anyone,
-                success: [Success(status: 200, description: "The process is up.", schema: "HealthEnvelope")], errors: [])]
+                success: [Success(status: 200, description: "The process is up.", schema: "HealthEnvelope")], errors: [],
+                rateLimited: false)]
             paths["\(prefix)/health/ready"] = ["get": operation(
                 "getReadiness\(suffix)", tag: "Operations",
                 summary: "Readiness: the state of the database, the embedder and the vector index.", access: .anyone,
                 success: [
                     Success(status: 200, description: "Ready to serve.", schema: "ReadinessEnvelope"),
                     Success(status: 503, description: "Not ready: the database is unavailable.", schema: "ReadinessEnvelope"),
-                ], errors: [])]
+                ], errors: [], rateLimited: false)]
             paths["\(prefix)/openapi.json"] = ["get": operation(
                 "getOpenAPIDocument\(suffix)", tag: "Operations", summary: "This OpenAPI 3.1 document.", access: .anyone,
                 success: [Success(status: 200, description: "The document (not enveloped).", schema: "OpenAPIDocument")],
-                errors: [])]
+                errors: [], rateLimited: false)]
         }
+        paths["/metrics"] = ["get": operation(
+            "getMetrics", tag: "Operations",
+            summary: "Prometheus metrics: requests, latency, search latency by mode, store gauges, rate-limited requests.",
+            access: .anyone,
+            success: [Success(status: 200, description: "The Prometheus text exposition format 0.0.4.", schema: "PrometheusText",
+                              contentType: "text/plain")],
+            errors: [], rateLimited: false)]
         return paths
     }
 

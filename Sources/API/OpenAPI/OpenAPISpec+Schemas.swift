@@ -113,6 +113,7 @@ extension OpenAPISpec {
                 "required": ["openapi", "info", "paths"],
                 "properties": ["openapi": ["const": "3.1.0"], "info": S.anyObject, "paths": S.anyObject],
             ],
+            "PrometheusText": ["type": "string", "description": "Metric families as `# HELP`, `# TYPE` and sample lines."],
         ]
     }
 }

@@ -8,6 +8,7 @@ struct SearchController<AppStore: Store>: Sendable {
     let store: AppStore
     let search: SearchService<AppStore>
     let authenticator: Authenticator<AppStore>
+    var metrics: LoreMetrics? = nil
 
     /// The fields of a search, from the query string or a JSON body.
     struct SearchInput: Decodable {
@@ -94,6 +95,7 @@ struct SearchController<AppStore: Store>: Sendable {
     private func run(_ input: SearchInput, projectIDs: [UUID], context: AppRequestContext) async throws -> Response {
         let request = try input.request(projectIDs: projectIDs)
         let response = try await search.search(request)
+        metrics?.recordSearch(mode: response.mode.rawValue, duration: .microseconds((response.tookMs * 1000).rounded()))
         return try context.respond(response.hits.map(HitResponse.init), meta: [
             "query": .string(request.text),
             "mode": .string(response.mode.rawValue),

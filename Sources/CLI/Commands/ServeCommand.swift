@@ -43,6 +43,7 @@ struct ServeArguments: AppArguments {
     var jwtSecret: String?
     var registrationEnabled: Bool
     var embedderSettings: EmbedderSettings
+    var rateLimits: RateLimitSettings
 
     init(command: ServeCommand) throws {
         let settings = command.settings
@@ -53,5 +54,6 @@ struct ServeArguments: AppArguments {
         jwtSecret = settings.jwtSecret
         registrationEnabled = settings.registrationEnabled
         embedderSettings = try EmbedderSettings(environment: settings.variables)
+        rateLimits = try RateLimitSettings(environment: settings.variables)
     }
 }

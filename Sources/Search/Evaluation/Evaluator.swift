@@ -29,6 +29,9 @@ public struct Evaluator: Sendable {
     public var chunker: Chunker
     /// The embedder for the semantic and hybrid modes; without one they fall back to full text.
     public var embedder: (any Embedder)?
+    /// How hybrid mode fuses its two rankings.
+    public var fusion: FusionMethod = .rrf
+    public var semanticRatio = 0.5
 
     public init(chunker: Chunker = Chunker(), embedder: (any Embedder)? = nil) {
         self.chunker = chunker
@@ -75,7 +78,8 @@ public struct Evaluator: Sendable {
             var ranAs = mode
             var fallbackReason: String?
             for (index, query) in dataset.queries.enumerated() {
-                let request = try SearchRequest(text: query.text, projectIDs: [project.id], mode: mode, limit: Self.depth)
+                let request = try SearchRequest(text: query.text, projectIDs: [project.id], mode: mode, limit: Self.depth,
+                                                fusion: fusion, semanticRatio: semanticRatio)
                 do {
                     let response = try await service.search(request)
                     rankings[query.id] = response.hits.compactMap { idsByPath[$0.path] }

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# HTTP search under concurrent load: a release `lore serve` over the 1,400-document Cranfield
+# project (full text; LORE_EMBEDDER=none unless set), driven by wrk with the 225 Cranfield
+# queries in rotation.  Benchmarks/run-http-load.sh [connections] [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+connections=${1:-16}
+seconds=${2:-20}
+command -v wrk >/dev/null || { echo "install wrk (apt-get install -y wrk)" >&2; exit 1; }
+swift build -c release --product lore >&2
+lore="$PWD/.build/release/lore"
+work=$(mktemp -d)
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export LORE_DATABASE_URL="sqlite://$work/lore.db" LORE_EMBEDDER="${LORE_EMBEDDER:-none}" LORE_LOG_LEVEL=error
+# One API key drives all the load: lift its rate limit so the figure is the server's, not the limiter's.
+export LORE_RATE_LIMIT_REQUESTS=100000000
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+
+python3 - "$work" <<'PY'
+import json, os, sys, urllib.parse
+work = sys.argv[1]
+os.makedirs(f"{work}/docs")
+for line in open("/work/shared/data/cranfield/corpus.jsonl"):
+    d = json.loads(line)
+    open(f"{work}/docs/{d['_id']}.txt", "w").write(d["text"])
+queries = [urllib.parse.quote(json.loads(l)["text"]) for l in open("/work/shared/data/cranfield/queries.jsonl")]
+open(f"{work}/queries.lua", "w").write("queries = {" + ",".join(f'"{q}"' for q in queries) + "}\n")
+PY
+echo "load-test-password" | "$lore" users create --email load@example.com --name Load --password-stdin >/dev/null
+created=$("$lore" projects create --owner load@example.com --name Cranfield --json)
+key=$(echo "$created" | python3 -c 'import json,sys; print(json.load(sys.stdin)["apiKey"])')
+id=$(echo "$created" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+"$lore" import "$work/docs" --project cranfield >&2
+
+"$lore" serve --port "$port" > "$work/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
+
+cat >> "$work/queries.lua" <<LUA
+counter = 0
+request = function()
+  counter = counter + 1
+  local q = queries[(counter % #queries) + 1]
+  return wrk.format("GET", "/api/v1/projects/$id/search?mode=fulltext&limit=10&q=" .. q, {["X-API-Key"] = "$key"})
+end
+LUA
+echo "== wrk: $connections connections, $seconds s, 2 threads, GET /api/v1/projects/{id}/search (fulltext, limit 10)"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/queries.lua" "http://127.0.0.1:$port"

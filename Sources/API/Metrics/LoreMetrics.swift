@@ -1,0 +1,77 @@
+import Foundation
+import Prometheus
+
+/// The Prometheus metrics of one application (SPEC §3 `GET /metrics`), in a registry of its own
+/// so that several applications in one process (tests) never share or clash.
+///
+/// Route labels are route templates (`/api/v1/projects/{projectId}`), never raw paths, and
+/// `unmatched` for requests no route matched, so the label sets stay bounded.
+public final class LoreMetrics: Sendable {
+    /// The registry the metrics live in; `emit()` renders it.
+    public let registry: PrometheusCollectorRegistry
+
+    static let durationBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500),
+        .seconds(5), .seconds(10),
+    ]
+
+    private let documents: Gauge
+    private let vectors: Gauge
+    private let embeddingQueueDepth: Gauge
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        documents = registry.makeGauge(descriptor: Self.descriptor("lore_documents", "Documents stored, over all projects."))
+        vectors = registry.makeGauge(descriptor: Self.descriptor("lore_vectors", "Chunks with an embedding vector, over all projects."))
+        embeddingQueueDepth = registry.makeGauge(descriptor: Self.descriptor(
+            "lore_embedding_queue_depth", "Chunks waiting for an embedding."))
+        // Present (at zero) from the start, so alerts need no `absent()`.
+        _ = registry.makeCounter(descriptor: Self.rateLimitedDescriptor)
+    }
+
+    /// Counts a finished request and its latency.
+    func recordRequest(method: String, route: String, status: Int, duration: Duration) {
+        registry.makeCounter(
+            descriptor: Self.descriptor("lore_http_requests_total", "HTTP requests by method, route template and status."),
+            labels: [("method", method), ("route", route), ("status", String(status))]
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: Self.descriptor("lore_http_request_duration_seconds", "HTTP request latency by route template."),
+            labels: [("route", route)], buckets: Self.durationBuckets
+        ).record(duration)
+    }
+
+    /// Records the latency of one search in the mode that actually ran.
+    func recordSearch(mode: String, duration: Duration) {
+        registry.makeDurationHistogram(
+            descriptor: Self.descriptor("lore_search_duration_seconds", "Search latency by the mode that ran."),
+            labels: [("mode", mode)], buckets: Self.durationBuckets
+        ).record(duration)
+    }
+
+    /// Counts a request refused by a rate limit.
+    func recordRateLimited() {
+        registry.makeCounter(descriptor: Self.rateLimitedDescriptor).increment()
+    }
+
+    /// Sets the gauges that describe the store.
+    func updateStore(documents: Int, vectors: Int, embeddingQueueDepth: Int) {
+        self.documents.set(Double(documents))
+        self.vectors.set(Double(vectors))
+        self.embeddingQueueDepth.set(Double(embeddingQueueDepth))
+    }
+
+    /// Every metric in the Prometheus text exposition format (version 0.0.4).
+    func emit() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+
+    private static var rateLimitedDescriptor: MetricNameDescriptor {
+        descriptor("lore_rate_limited_total", "Requests refused by a rate limit (429).")
+    }
+
+    private static func descriptor(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, helpText: help)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Applies the token buckets of ``RateLimitSettings`` to every route but health, metrics and the
+/// OpenAPI document: per API key or signed-in user when the request carries valid credentials,
+/// else per client address; `POST /api/v1/auth/login` per address and per e-mail instead.
+///
+/// Every limited response carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`
+/// (seconds until the bucket is full); a refused one is the `rate_limited` envelope (429) with
+/// `Retry-After`. It sits outside ``ErrorMiddleware``, so errors get the headers too.
+struct RateLimitMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    static let loginPath = "/api/v1/auth/login"
+    static let limitHeader = HTTPField.Name("RateLimit-Limit")!
+    static let remainingHeader = HTTPField.Name("RateLimit-Remaining")!
+    static let resetHeader = HTTPField.Name("RateLimit-Reset")!
+    static let forwardedForHeader = HTTPField.Name("X-Forwarded-For")!
+
+    let settings: RateLimitSettings
+    let limiter: RateLimiter
+    /// The bucket of the caller's valid credentials (`key:…` or `user:…`), or `nil`.
+    let identify: @Sendable (Request) async -> String?
+    /// Called once per refused request (the `lore_rate_limited_total` counter).
+    let onLimited: @Sendable (_ route: String) -> Void
+
+    init(
+        settings: RateLimitSettings,
+        identify: @escaping @Sendable (Request) async -> String?,
+        onLimited: @escaping @Sendable (_ route: String) -> Void = { _ in }
+    ) {
+        self.settings = settings
+        self.limiter = RateLimiter(clock: settings.clock, maximumBuckets: settings.maximumBuckets)
+        self.identify = identify
+        self.onLimited = onLimited
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard settings.enabled, Self.isLimited(path: request.uri.path) else {
+            return try await next(request, context)
+        }
+        var request = request
+        let address = "address:" + clientAddress(of: request, context: context)
+        let buckets: [(key: String, policy: RateLimitPolicy)]
+        if request.method == .post && request.uri.path == Self.loginPath {
+            var login: [(key: String, policy: RateLimitPolicy)] = [("login-" + address, settings.loginPerAddress)]
+            if let email = await Self.loginEmail(of: &request, context: context) {
+                login.append(("login-email:" + email, settings.loginPerEmail))
+            }
+            buckets = login
+        } else if let identity = await identify(request) {
+            buckets = [(identity, settings.requests)]
+        } else {
+            buckets = [(address, settings.requests)]
+        }
+        let decision = limiter.take(buckets)
+        guard decision.allowed else {
+            onLimited(context.endpointPath ?? "unmatched")
+            var response = ErrorEnvelope.response(for: .rateLimited(retryAfterSeconds: decision.retryAfterSeconds), requestID: context.requestID)
+            Self.addHeaders(decision, to: &response)
+            return response
+        }
+        var response = try await next(request, context)
+        Self.addHeaders(decision, to: &response)
+        return response
+    }
+
+    /// Health probes, metrics scrapes and the OpenAPI document are never limited.
+    static func isLimited(path: String) -> Bool {
+        let exempt = ["/health", "/api/v1/health", "/metrics", "/openapi.json"]
+        return !exempt.contains { path == $0 || path.hasPrefix($0 + "/") }
+    }
+
+    static func addHeaders(_ decision: RateLimiter.Decision, to response: inout Response) {
+        response.headers[limitHeader] = String(decision.limit)
+        response.headers[remainingHeader] = String(decision.remaining)
+        response.headers[resetHeader] = String(decision.resetSeconds)
+    }
+
+    /// The socket peer's IP address, or the last `X-Forwarded-For` entry when a proxy is trusted.
+    func clientAddress(of request: Request, context: Context) -> String {
+        if settings.trustForwardedFor,
+           let forwarded = request.headers[values: Self.forwardedForHeader].last?
+               .split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
+           !forwarded.isEmpty {
+            return forwarded
+        }
+        return context.clientAddress ?? "unknown"
+    }
+
+    /// The trimmed, lower-cased `email` of a login body; the body is kept for the handler.
+    /// `nil` when the body is not a JSON object with a string `email` (the handler answers 422).
+    static func loginEmail(of request: inout Request, context: Context) async -> String? {
+        guard let buffer = try? await request.collectBody(upTo: context.maxUploadSize),
+              let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any],
+              let email = object["email"] as? String else {
+            return nil
+        }
+        let normalised = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        return normalised.isEmpty ? nil : normalised
+    }
+}
