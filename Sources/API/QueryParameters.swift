@@ -6,12 +6,26 @@ import Index
 struct QueryParameters {
     let values: [String: String]
 
+    /// Reads the raw query string as HTML forms and curl write it: `+` is a space, `%XX` an
+    /// escape (decoded once); the first occurrence of a name wins.
     init(_ request: Request) {
+        values = Self.parse(request.uri.query ?? "")
+    }
+
+    static func parse(_ query: String) -> [String: String] {
         var values: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters where values[String(key)] == nil {
-            values[String(key)] = String(value)
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = decode(parts[0])
+            guard !key.isEmpty, values[key] == nil else { continue }
+            values[key] = parts.count > 1 ? decode(parts[1]) : ""
         }
-        self.values = values
+        return values
+    }
+
+    private static func decode(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
     }
 
     func string(_ name: String) -> String? { values[name] }

@@ -26,6 +26,12 @@ struct SearchAndMiddlewareTests {
             #expect(response.meta["mode"] as? String == "fulltext" && response.meta["fallbackReason"] is NSNull)
             #expect(response.meta["total"] as? Int == 1 && response.meta["query"] as? String == "consumer lag")
 
+            let plus = try await api.send(.get, "/api/v1/projects/\(project.id)/search?q=consumer+lag&mode=fulltext", headers: .apiKey(project.key))
+            #expect(plus.meta["query"] as? String == "consumer lag", "'+' in a query string is a space")
+            #expect(plus.list.first?["path"] as? String == "runbooks/kafka.md")
+            let escapedPlus = try await api.send(.get, "/api/v1/projects/\(project.id)/search?q=c%2B%2B&mode=fulltext", headers: .apiKey(project.key))
+            #expect(escapedPlus.meta["query"] as? String == "c++")
+
             let hybrid = try await api.send(.post, "/api/v1/projects/\(project.id)/search", json: #"{"q": "kafka", "mode": "hybrid"}"#, headers: .apiKey(project.key))
             #expect(hybrid.status == .ok && hybrid.meta["mode"] as? String == "fulltext" && hybrid.meta["requestedMode"] as? String == "hybrid")
             #expect(hybrid.meta["fallbackReason"] as? String != nil)
