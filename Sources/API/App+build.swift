@@ -44,9 +44,10 @@ public func buildApplication<AppStore: Store>(
 
 /// The router: middleware chain, then every route of SPEC §3.
 public func buildRouter<AppStore: Store>(
-    _ arguments: some AppArguments, store: AppStore, tokens: SessionTokens, semantic: SemanticSearcher? = nil,
+    _ arguments: some AppArguments, store uncachedStore: AppStore, tokens: SessionTokens, semantic: SemanticSearcher? = nil,
     metrics: LoreMetrics = LoreMetrics()
 ) -> Router<AppRequestContext> {
+    let store = CachedStore(base: uncachedStore, onLookup: { metrics.recordCacheLookup(hit: $0) })
     let router = Router(context: AppRequestContext.self)
     let authenticator = Authenticator(store: store, tokens: tokens)
     router.add(middleware: RequestIDMiddleware())

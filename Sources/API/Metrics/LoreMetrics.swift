@@ -28,6 +28,21 @@ public final class LoreMetrics: Sendable {
             "lore_embedding_queue_depth", "Chunks waiting for an embedding."))
         // Present (at zero) from the start, so alerts need no `absent()`.
         _ = registry.makeCounter(descriptor: Self.rateLimitedDescriptor)
+        _ = registry.makeCounter(descriptor: Self.cacheHitsDescriptor)
+        _ = registry.makeCounter(descriptor: Self.cacheMissesDescriptor)
+    }
+
+    /// Counts a lookup answered from the cache (`hit`) or from the store.
+    func recordCacheLookup(hit: Bool) {
+        registry.makeCounter(descriptor: hit ? Self.cacheHitsDescriptor : Self.cacheMissesDescriptor).increment()
+    }
+
+    private static var cacheHitsDescriptor: MetricNameDescriptor {
+        descriptor("lore_cache_hits_total", "User, API-key and project lookups answered from the cache.")
+    }
+
+    private static var cacheMissesDescriptor: MetricNameDescriptor {
+        descriptor("lore_cache_misses_total", "User, API-key and project lookups that went to the store.")
     }
 
     /// Counts a finished request and its latency.

@@ -1,0 +1,163 @@
+import Foundation
+import Index
+
+/// The store with the lookups every request makes cached in memory: users by id, projects by id
+/// and by API key, a user's project list, and revoked session ids.
+///
+/// Every write through this store that could change a cached answer invalidates it before it
+/// returns (creating, renaming, deleting a project, rotating a key, revoking a session), so a
+/// rotated key or a logout takes effect at once. Documents, search and embeddings pass through
+/// untouched. Hits and misses are reported to `onLookup` for the metrics.
+public struct CachedStore<Base: Store>: Store, StoreTotalsReporting {
+    public let base: Base
+    let onLookup: @Sendable (_ hit: Bool) -> Void
+    let users = LookupCache<UUID, User>()
+    let projectsByID = LookupCache<UUID, Project>()
+    /// Keyed by the key's SHA-256, so no key is held in clear text.
+    let projectsByKey = LookupCache<String, Project>()
+    let projectLists = LookupCache<ProjectListKey, Page<Project>>()
+    let revokedSessions = LookupCache<String, Bool>()
+
+    struct ProjectListKey: Hashable, Sendable {
+        var owner: UUID
+        var offset: Int
+        var limit: Int
+    }
+
+    public init(base: Base, onLookup: @escaping @Sendable (_ hit: Bool) -> Void = { _ in }) {
+        self.base = base
+        self.onLookup = onLookup
+    }
+
+    private func cached<Key: Hashable & Sendable, Value: Sendable>(
+        _ cache: LookupCache<Key, Value>, _ key: Key, load: () async throws -> Value
+    ) async throws -> Value {
+        if let value = cache.value(for: key) {
+            onLookup(true)
+            return value
+        }
+        onLookup(false)
+        let value = try await load()
+        cache.store(value, for: key)
+        return value
+    }
+
+    /// Forgets everything cached about a project, and every project list (a rename can move a
+    /// project from one page to another; project writes are rare).
+    private func forget(project id: UUID) {
+        projectsByID.remove { key, _ in key == id }
+        projectsByKey.remove { _, project in project.id == id }
+        projectLists.removeAll()
+    }
+
+    // MARK: Users
+
+    public func createUser(_ user: NewUser) async throws -> User { try await base.createUser(user) }
+    public func user(id: UUID) async throws -> User { try await cached(users, id) { try await base.user(id: id) } }
+    public func user(email: String) async throws -> User { try await base.user(email: email) }
+
+    // MARK: Projects
+
+    public func createProject(_ project: NewProject) async throws -> ProjectWithKey {
+        let created = try await base.createProject(project)
+        projectLists.remove { key, _ in key.owner == project.ownerId }
+        return created
+    }
+
+    public func project(id: UUID) async throws -> Project {
+        try await cached(projectsByID, id) { try await base.project(id: id) }
+    }
+
+    public func project(apiKey: String) async throws -> Project {
+        try await cached(projectsByKey, APIKey.hash(apiKey)) { try await base.project(apiKey: apiKey) }
+    }
+
+    public func projects(ownedBy ownerID: UUID, page: PageRequest) async throws -> Page<Project> {
+        try await cached(projectLists, ProjectListKey(owner: ownerID, offset: page.offset, limit: page.limit)) {
+            try await base.projects(ownedBy: ownerID, page: page)
+        }
+    }
+
+    public func projects(slug: String) async throws -> [Project] { try await base.projects(slug: slug) }
+
+    public func updateProject(id: UUID, name: String?, description: String?) async throws -> Project {
+        defer { forget(project: id) }
+        return try await base.updateProject(id: id, name: name, description: description)
+    }
+
+    public func deleteProject(id: UUID) async throws {
+        defer { forget(project: id) }
+        try await base.deleteProject(id: id)
+    }
+
+    public func rotateAPIKey(projectID: UUID) async throws -> ProjectWithKey {
+        defer { forget(project: projectID) }
+        return try await base.rotateAPIKey(projectID: projectID)
+    }
+
+    public func stats(projectID: UUID) async throws -> ProjectStats { try await base.stats(projectID: projectID) }
+
+    // MARK: Sessions
+
+    public func revokeSession(id: String, expiresAt: Date) async throws {
+        try await base.revokeSession(id: id, expiresAt: expiresAt)
+        revokedSessions.store(true, for: id)
+    }
+
+    public func isSessionRevoked(id: String) async throws -> Bool {
+        try await cached(revokedSessions, id) { try await base.isSessionRevoked(id: id) }
+    }
+
+    // MARK: Pass-through
+
+    public func createDocument(_ document: NewDocument, in projectID: UUID) async throws -> Document {
+        try await base.createDocument(document, in: projectID)
+    }
+    public func updateDocument(id: UUID, in projectID: UUID, with update: DocumentUpdate) async throws -> Document {
+        try await base.updateDocument(id: id, in: projectID, with: update)
+    }
+    public func upsertDocument(_ document: NewDocument, in projectID: UUID) async throws -> (Document, WriteOutcome) {
+        try await base.upsertDocument(document, in: projectID)
+    }
+    public func writeDocuments(_ documents: [NewDocument], mode: BulkMode, in projectID: UUID) async throws -> [BulkItemResult] {
+        try await base.writeDocuments(documents, mode: mode, in: projectID)
+    }
+    public func document(id: UUID, in projectID: UUID) async throws -> Document { try await base.document(id: id, in: projectID) }
+    public func document(path: String, in projectID: UUID) async throws -> Document { try await base.document(path: path, in: projectID) }
+    public func documents(in projectID: UUID, filter: DocumentFilter, sort: DocumentSort, page: PageRequest) async throws -> Page<DocumentSummary> {
+        try await base.documents(in: projectID, filter: filter, sort: sort, page: page)
+    }
+    public func contentHashes(in projectID: UUID) async throws -> [String: String] { try await base.contentHashes(in: projectID) }
+    public func deleteDocument(id: UUID, in projectID: UUID) async throws { try await base.deleteDocument(id: id, in: projectID) }
+    public func searchFullText(_ request: FullTextRequest) async throws -> FullTextResults { try await base.searchFullText(request) }
+    public func snippets(for query: SearchQuery, projectIDs: [UUID], chunkIDs: [Int64]) async throws -> [Int64: String] {
+        try await base.snippets(for: query, projectIDs: projectIDs, chunkIDs: chunkIDs)
+    }
+    public func rebuildFullText(projectID: UUID?, progress: @Sendable (Int, Int) -> Void) async throws {
+        try await base.rebuildFullText(projectID: projectID, progress: progress)
+    }
+    public func ping() async throws { try await base.ping() }
+    public func pendingChunks(limit: Int, now: Date) async throws -> [PendingChunk] { try await base.pendingChunks(limit: limit, now: now) }
+    public func saveEmbeddings(_ vectors: [(chunkID: Int64, vector: [Float])], model: String) async throws -> [UUID: [StoredVector]] {
+        try await base.saveEmbeddings(vectors, model: model)
+    }
+    public func recordEmbeddingFailure(chunkIDs: [Int64], retryAt: Date, maximumAttempts: Int) async throws {
+        try await base.recordEmbeddingFailure(chunkIDs: chunkIDs, retryAt: retryAt, maximumAttempts: maximumAttempts)
+    }
+    public func vectors(in projectID: UUID, model: String) async throws -> [StoredVector] { try await base.vectors(in: projectID, model: model) }
+    public func requeueEmbeddings(model: String, projectID: UUID?) async throws -> Int {
+        try await base.requeueEmbeddings(model: model, projectID: projectID)
+    }
+    public func embeddingQueueDepth() async throws -> Int { try await base.embeddingQueueDepth() }
+    public func chunkExcerpts(_ chunkIDs: [Int64]) async throws -> [Int64: ChunkExcerpt] { try await base.chunkExcerpts(chunkIDs) }
+    public func documentIDs(in projectIDs: [UUID], filter: DocumentFilter) async throws -> Set<UUID> {
+        try await base.documentIDs(in: projectIDs, filter: filter)
+    }
+
+    public func totals() async throws -> StoreTotals {
+        guard let reporting = base as? any StoreTotalsReporting else {
+            throw IndexError.storage(reason: "this store cannot count its contents")
+        }
+        return try await reporting.totals()
+    }
+}
