@@ -16,6 +16,7 @@ struct TestArguments: AppArguments {
     var jwtSecret: String? = TestServer.secret
     var registrationEnabled = true
     var sessionLifetime: Duration = .seconds(3600)
+    var rateLimits: RateLimitSettings = .standard
 }
 
 /// A real Lore server on 127.0.0.1:0 over a real SQLite file, driven through AsyncHTTPClient.
@@ -24,6 +25,7 @@ enum TestServer {
 
     static func run<Value: Sendable>(
         environment: AppEnvironment = .development, registrationEnabled: Bool = true,
+        rateLimits: RateLimitSettings = .standard, logger: Logger? = nil,
         _ body: @Sendable (APIClient) async throws -> Value
     ) async throws -> Value {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lore-api-\(UUID().uuidString)")
@@ -32,10 +34,14 @@ enum TestServer {
         var arguments = TestArguments(databaseURL: "sqlite://" + path)
         arguments.environment = environment
         arguments.registrationEnabled = registrationEnabled
+        arguments.rateLimits = rateLimits
         let store = try SQLiteStore(path: path)
-        var logger = Logger(label: "lore.test")
-        logger.logLevel = .critical
-        let app = try await buildApplication(arguments, store: store, dataDirectory: folder, logger: logger)
+        let appLogger = logger ?? {
+            var quiet = Logger(label: "lore.test")
+            quiet.logLevel = .critical
+            return quiet
+        }()
+        let app = try await buildApplication(arguments, store: store, dataDirectory: folder, logger: appLogger)
         return try await app.test(.ahc(.http)) { client in
             try await body(APIClient(client: client, store: store))
         }

@@ -8,8 +8,8 @@ import Vectors
 struct ProductionSafetyTests {
     static let strongSecret = "k7Qm2vX9pL4sT8wZ1nB6cR3yH5jF0dGa-strong-production-secret"
 
-    static func arguments(secret: String?, rateLimits: RateLimitSettings = .standard) -> OperationsTestArguments {
-        var arguments = OperationsTestArguments(databaseURL: "sqlite:///nonexistent/never-opened.db")
+    static func arguments(secret: String?, rateLimits: RateLimitSettings = .standard) -> TestArguments {
+        var arguments = TestArguments(databaseURL: "sqlite:///nonexistent/never-opened.db")
         arguments.environment = .production
         arguments.jwtSecret = secret
         arguments.rateLimits = rateLimits

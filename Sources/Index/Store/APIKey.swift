@@ -14,7 +14,7 @@ public enum APIKey {
 
     /// The stored form of a key: SHA-256, lower-case hex.
     public static func hash(_ key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).hexString
+        sha256Hex(key)
     }
 
     /// The part of a key safe to display.

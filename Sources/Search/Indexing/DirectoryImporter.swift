@@ -72,7 +72,7 @@ public struct DirectoryImporter<Store: DocumentStore>: Sendable {
                     continue
                 }
                 let normalized = path.precomposedStringWithCanonicalMapping
-                if known[normalized] == sha256(content) {
+                if known[normalized] == ContentHash.of(content) {
                     report.unchanged += 1
                     continue
                 }
@@ -93,9 +93,5 @@ public struct DirectoryImporter<Store: DocumentStore>: Sendable {
             progress(min(start + batchSize, paths.count), paths.count)
         }
         return report
-    }
-
-    private func sha256(_ text: String) -> String {
-        ContentHash.of(text)
     }
 }
