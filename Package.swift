@@ -26,12 +26,16 @@ let package = Package(
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(
             name: "Index",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -93,8 +97,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "IndexTests", dependencies: ["Index", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "Vectors"]),
+        .target(
+            name: "LoreTestSupport",
+            dependencies: ["Index", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")],
+            path: "Tests/LoreTestSupport"
+        ),
+        .testTarget(
+            name: "IndexTests",
+            dependencies: ["Index", "LoreTestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "Index", "Vectors", "LoreTestSupport"]),
         .testTarget(
             name: "VectorsTests",
             dependencies: [
@@ -103,11 +115,11 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "LoreTestSupport"]),
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "Index", "Search",
+                "API", "Index", "Search", "LoreTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

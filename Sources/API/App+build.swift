@@ -7,20 +7,19 @@ import ServiceLifecycle
 import Vectors
 
 /// Builds the Lore application on the store named by `arguments.databaseURL`.
-public func buildApplication(_ arguments: some AppArguments, logger: Logger = Logger(label: "lore")) async throws -> some ApplicationProtocol {
+public func buildApplication(_ arguments: some AppArguments, logger: Logger = Logger(label: "lore")) async throws -> any ApplicationProtocol {
     try ProductionSafety.check(arguments)
     let location = try DatabaseLocation.parse(arguments.databaseURL)
-    switch location {
-    case .sqlite(let path):
-        let store = try SQLiteStore(path: path, embeddingsEnabled: arguments.embedderSettings.kind != .none, logger: logger)
-        let dataDirectory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        return try await buildApplication(arguments, store: store, dataDirectory: dataDirectory, logger: logger)
-    case .postgres:
-        throw AppSecrets.UnsafeSetting(description: "PostgreSQL is not supported by this build yet: use a sqlite:// URL")
+    if case .postgres(let url) = location {
+        try ProductionSafety.check(try PostgresSettings(url: url), environment: arguments.environment)
     }
+    let store = try await location.openStore(embeddingsEnabled: arguments.embedderSettings.kind != .none, logger: logger)
+    return try await buildApplication(arguments, store: store, dataDirectory: location.dataDirectory, logger: logger)
 }
 
 /// Builds the application over an opened store; schema migrations have run before it listens.
+/// The store is closed when the application stops. A store shared with other instances
+/// (``StoreChangeFeed``) keeps this instance's caches in step with their writes.
 public func buildApplication<AppStore: Store>(
     _ arguments: some AppArguments, store: AppStore, dataDirectory: URL, logger: Logger
 ) async throws -> some ApplicationProtocol {
@@ -29,8 +28,13 @@ public func buildApplication<AppStore: Store>(
     let tokens = await SessionTokens(secret: secret, lifetime: arguments.sessionLifetime)
     let embedder = try await arguments.embedderSettings.makeEmbedder()
     let semantic = embedder.map { SemanticSearcher.make(embedder: $0, store: store) }
-    let router = buildRouter(arguments, store: store, tokens: tokens, semantic: semantic)
-    var services: [any Service] = []
+    let metrics = LoreMetrics()
+    let cached = CachedStore(base: store, onLookup: { metrics.recordCacheLookup(hit: $0) })
+    let router = buildRouter(arguments, cachedStore: cached, tokens: tokens, semantic: semantic, metrics: metrics)
+    var services: [any Service] = [StoreClosingService(store: store)]
+    if let feed = store as? any StoreChangeFeed {
+        services.append(StoreChangeService(changes: feed.changes(), store: cached, semantic: semantic, logger: logger))
+    }
     if let semantic {
         services.append(EmbeddingWorkerService(worker: EmbeddingWorker(
             store: store, embedder: semantic.embedder, cache: semantic.cache, logger: logger)))
@@ -42,12 +46,20 @@ public func buildApplication<AppStore: Store>(
         logger: logger)
 }
 
-/// The router: middleware chain, then every route of SPEC §3.
+/// The router over `store`, with the lookups of every request cached (see ``CachedStore``).
 public func buildRouter<AppStore: Store>(
-    _ arguments: some AppArguments, store uncachedStore: AppStore, tokens: SessionTokens, semantic: SemanticSearcher? = nil,
+    _ arguments: some AppArguments, store: AppStore, tokens: SessionTokens, semantic: SemanticSearcher? = nil,
     metrics: LoreMetrics = LoreMetrics()
 ) -> Router<AppRequestContext> {
-    let store = CachedStore(base: uncachedStore, onLookup: { metrics.recordCacheLookup(hit: $0) })
+    let cached = CachedStore(base: store, onLookup: { metrics.recordCacheLookup(hit: $0) })
+    return buildRouter(arguments, cachedStore: cached, tokens: tokens, semantic: semantic, metrics: metrics)
+}
+
+/// The router: middleware chain, then every route of SPEC §3.
+func buildRouter<AppStore: Store>(
+    _ arguments: some AppArguments, cachedStore store: CachedStore<AppStore>, tokens: SessionTokens,
+    semantic: SemanticSearcher?, metrics: LoreMetrics
+) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let authenticator = Authenticator(store: store, tokens: tokens)
     router.add(middleware: RequestIDMiddleware())

@@ -1,4 +1,6 @@
 import Foundation
+import Index
+import Logging
 
 /// Where the store lives, parsed from a database URL.
 public enum DatabaseLocation: Equatable, Sendable {
@@ -25,3 +27,26 @@ public enum DatabaseLocation: Equatable, Sendable {
     }
 }
 
+
+extension DatabaseLocation {
+    /// Opens (creating and migrating as needed) the store at this location.
+    ///
+    /// - Parameter embeddingsEnabled: whether an embedder is configured (new chunks then wait for
+    ///   vectors; otherwise documents are `disabled`).
+    public func openStore(embeddingsEnabled: Bool, logger: Logger) async throws -> any LoreStore {
+        switch self {
+        case .sqlite(let path):
+            return try SQLiteStore(path: path, embeddingsEnabled: embeddingsEnabled, logger: logger)
+        case .postgres(let url):
+            return try await PostgresStore(settings: try PostgresSettings(url: url), embeddingsEnabled: embeddingsEnabled, logger: logger)
+        }
+    }
+
+    /// Where development keeps generated secrets: beside the SQLite file, or `./data`.
+    public var dataDirectory: URL {
+        switch self {
+        case .sqlite(let path): URL(fileURLWithPath: path).deletingLastPathComponent()
+        case .postgres: URL(fileURLWithPath: "data")
+        }
+    }
+}

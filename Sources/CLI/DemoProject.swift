@@ -8,7 +8,7 @@ enum DemoProject {
     static let email = "demo@lore.local"
     static let projectName = "Sample Project"
 
-    static func load(into store: SQLiteStore) async throws {
+    static func load(into store: some Store) async throws {
         let folder = try fixturesFolder()
         let environment = ProcessInfo.processInfo.environment
         let password = environment["LORE_DEMO_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 } ?? "lore-demo-password"

@@ -10,21 +10,19 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "Database URL (overrides LORE_DATABASE_URL; default sqlite://./data/lore.db).")
     var database: String?
 
+    /// The configured database URL: `--database`, else `LORE_DATABASE_URL`, else the default file.
+    var databaseURL: String { database ?? Settings().databaseURL }
+
     /// Opens and migrates the configured store.
-    func openStore() throws -> SQLiteStore {
+    func openStore() async throws -> any LoreStore {
         let settings = Settings()
         LoggingSetup.bootstrap(level: settings.logLevel, fallback: .warning)
-        switch try DatabaseLocation.parse(database ?? settings.databaseURL) {
-        case .sqlite(let path):
-            let embeddings = (try? EmbedderSettings(environment: settings.variables))?.kind != EmbedderSettings.Kind.none
-            return try SQLiteStore(path: path, embeddingsEnabled: embeddings, logger: Logger(label: "lore.index"))
-        case .postgres:
-            throw CLIError.unsupported("PostgreSQL is not supported by this build yet: use a sqlite:// URL")
-        }
+        let embeddings = (try? EmbedderSettings(environment: settings.variables))?.kind != EmbedderSettings.Kind.none
+        return try await DatabaseLocation.parse(databaseURL).openStore(embeddingsEnabled: embeddings, logger: Logger(label: "lore.index"))
     }
 
     /// The project named by an id or a slug.
-    func resolveProject(_ reference: String, in store: SQLiteStore) async throws -> Project {
+    func resolveProject(_ reference: String, in store: some ProjectStore) async throws -> Project {
         if let id = UUID(uuidString: reference) {
             return try await store.project(id: id)
         }

@@ -62,8 +62,13 @@ enum JSONOutput {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        let data = try encoder.encode(value)
-        FileHandle.standardOutput.write(data)
-        FileHandle.standardOutput.write(Data("\n".utf8))
+        var data = try encoder.encode(value)
+        data.append(contentsOf: Data("\n".utf8))
+        do {
+            try FileHandle.standardOutput.write(contentsOf: data)
+        } catch {
+            // The reader went away (`lore search --json | head`): stop quietly, as Unix tools do.
+            exit(0)
+        }
     }
 }

@@ -76,3 +76,27 @@ public struct SemanticSearcher: Sendable {
         return matches
     }
 }
+
+extension SemanticSearcher {
+    /// Brings loaded vector indexes up to date with a change another instance made: new vectors
+    /// are read and added in place; a project whose changes were not listed, or that was
+    /// deleted, is dropped from the cache (and reloaded on its next search).
+    public func apply(_ change: StoreChange, store: some EmbeddingStore) async {
+        switch change {
+        case .vectors(let project, let chunkIDs?):
+            guard let index = await cache.cachedIndex(for: project) else { return }
+            do {
+                let vectors = try await store.vectors(chunkIDs: chunkIDs, model: embedder.modelID)[project] ?? []
+                try index.upsert(contentsOf: vectors.map { VectorRecord(chunkID: $0.chunkID, documentID: $0.documentID, vector: $0.vector) })
+            } catch {
+                await cache.invalidate(project: project)
+            }
+        case .vectors(let project, nil), .project(let project):
+            await cache.invalidate(project: project)
+        case .resynchronize:
+            await cache.invalidateAll()
+        case .sessionRevoked:
+            break
+        }
+    }
+}

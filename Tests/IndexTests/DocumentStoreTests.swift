@@ -1,24 +1,25 @@
 import Foundation
 import Testing
+import LoreTestSupport
 import GRDB
 @testable import Index
 
 @Suite("Document store")
 struct DocumentStoreTests {
-    @Test func migratesAnEmptyDatabase() async throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: TestBackend.contract) func migratesAnEmptyDatabase(backend: TestBackend) async throws {
+        let temporary = try await TemporaryStore.make(backend)
         #expect(try await temporary.store.isMigrated())
-        #expect(try await temporary.store.checkIntegrity())
-        for table in ["user", "project", "document", "document_tag", "chunk", "chunk_fts"] {
+        #expect(try await temporary.checkIntegrity())
+        for table in ["user", "project", "document", "tags", "chunk", "search_entries"] {
             #expect(try await temporary.count(table) == 0)
         }
-        // Opening the same file again runs no migration twice.
-        let reopened = try SQLiteStore(path: temporary.folder.appendingPathComponent("lore.db").path)
+        // Opening the same database again runs no migration twice.
+        let reopened = try await temporary.reopen()
         #expect(try await reopened.isMigrated())
     }
 
-    @Test func createsDocumentsWithEveryField() async throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: TestBackend.contract) func createsDocumentsWithEveryField(backend: TestBackend) async throws {
+        let temporary = try await TemporaryStore.make(backend)
         let project = try await temporary.makeProject()
         let document = try await temporary.store.createDocument(NewDocument(
             path: "guides/setup.md", content: "# Setting up\nInstall things.", tags: ["ops", "ops", " setup "],
@@ -34,15 +35,15 @@ struct DocumentStoreTests {
         #expect(try await temporary.store.document(id: document.id, in: project.id).content == document.content)
     }
 
-    @Test func pendingEmbeddingsWhenAnEmbedderIsConfigured() async throws {
-        let temporary = try TemporaryStore(embeddingsEnabled: true)
+    @Test(arguments: TestBackend.contract) func pendingEmbeddingsWhenAnEmbedderIsConfigured(backend: TestBackend) async throws {
+        let temporary = try await TemporaryStore.make(backend, embeddingsEnabled: true)
         let project = try await temporary.makeProject()
         let document = try await temporary.store.createDocument(NewDocument(path: "a.md", content: "text"), in: project.id)
         #expect(document.embeddingStatus == .pending)
     }
 
-    @Test func duplicatePathIsAConflict() async throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: TestBackend.contract) func duplicatePathIsAConflict(backend: TestBackend) async throws {
+        let temporary = try await TemporaryStore.make(backend)
         let project = try await temporary.makeProject()
         _ = try await temporary.store.createDocument(NewDocument(path: "a.md", content: "one"), in: project.id)
         await #expect(throws: IndexError.conflict(field: "path", reason: "already exists")) {
@@ -50,8 +51,8 @@ struct DocumentStoreTests {
         }
     }
 
-    @Test func invalidInputIsRejectedBeforeAnythingIsWritten() async throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: TestBackend.contract) func invalidInputIsRejectedBeforeAnythingIsWritten(backend: TestBackend) async throws {
+        let temporary = try await TemporaryStore.make(backend)
         let project = try await temporary.makeProject()
         await #expect(throws: IndexError.self) {
             try await temporary.store.createDocument(NewDocument(path: "../x.md", content: "x"), in: project.id)
@@ -69,8 +70,8 @@ struct DocumentStoreTests {
         #expect(try await temporary.count("document") == 0)
     }
 
-    @Test func updatesBumpTheVersionAndStaleVersionsConflict() async throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: TestBackend.contract) func updatesBumpTheVersionAndStaleVersionsConflict(backend: TestBackend) async throws {
+        let temporary = try await TemporaryStore.make(backend)
         let project = try await temporary.makeProject()
         let created = try await temporary.store.createDocument(NewDocument(path: "a.md", content: "# A\none"), in: project.id)
         let updated = try await temporary.store.updateDocument(
@@ -88,23 +89,23 @@ struct DocumentStoreTests {
         #expect(moved.path == "b/a.md")
     }
 
-    @Test func updatesKeepUnchangedChunks() async throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: TestBackend.contract) func updatesKeepUnchangedChunks(backend: TestBackend) async throws {
+        let temporary = try await TemporaryStore.make(backend)
         let project = try await temporary.makeProject()
         let created = try await temporary.store.createDocument(
             NewDocument(path: "a.md", content: "# A\none\n## B\ntwo\n## C\nthree"), in: project.id)
-        let before = try await chunkIDs(of: created.id, in: temporary)
+        let before = try await temporary.chunkIDs(of: created.id)
         _ = try await temporary.store.updateDocument(
             id: created.id, in: project.id, with: DocumentUpdate(content: "# A\none\n## B\ntwo, revised\n## C\nthree"))
-        let after = try await chunkIDs(of: created.id, in: temporary)
+        let after = try await temporary.chunkIDs(of: created.id)
         #expect(before.count == 3 && after.count == 3)
         #expect(before[0] == after[0] && before[2] == after[2])
         #expect(before[1] != after[1])
-        #expect(try await temporary.count("chunk_fts") == 3)
+        #expect(try await temporary.count("search_entries") == 3)
     }
 
-    @Test func bulkWritesLandValidItemsAndReportTheRest() async throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: TestBackend.contract) func bulkWritesLandValidItemsAndReportTheRest(backend: TestBackend) async throws {
+        let temporary = try await TemporaryStore.make(backend)
         let project = try await temporary.makeProject()
         _ = try await temporary.store.createDocument(NewDocument(path: "exists.md", content: "old"), in: project.id)
         let items = [
@@ -126,8 +127,8 @@ struct DocumentStoreTests {
         #expect(try await temporary.count("document") == 2)
     }
 
-    @Test func listsFilterSortAndPage() async throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: TestBackend.contract) func listsFilterSortAndPage(backend: TestBackend) async throws {
+        let temporary = try await TemporaryStore.make(backend)
         let project = try await temporary.makeProject()
         for (path, tags) in [("b/two.md", ["x"]), ("a/one.md", ["x", "y"]), ("b/three.md", [String]())] {
             _ = try await temporary.store.createDocument(NewDocument(path: path, content: path, tags: tags), in: project.id)
@@ -143,8 +144,8 @@ struct DocumentStoreTests {
         #expect(newest.items.first?.path == "b/three.md")
     }
 
-    @Test func deletingAProjectCascadesToEverything() async throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: TestBackend.contract) func deletingAProjectCascadesToEverything(backend: TestBackend) async throws {
+        let temporary = try await TemporaryStore.make(backend)
         let project = try await temporary.makeProject()
         let other = try await temporary.makeProject(name: "Other")
         for index in 0..<5 {
@@ -154,28 +155,21 @@ struct DocumentStoreTests {
         _ = try await temporary.store.createDocument(NewDocument(path: "keep.md", content: "# Keep\nbody"), in: other.id)
         try await temporary.store.deleteProject(id: project.id)
         #expect(try await temporary.count("document") == 1)
-        #expect(try await temporary.count("document_tag") == 0)
+        #expect(try await temporary.count("tags") == 0)
         #expect(try await temporary.count("chunk") == 1)
-        #expect(try await temporary.count("chunk_fts") == 1)
+        #expect(try await temporary.count("search_entries") == 1)
         await #expect(throws: IndexError.notFound(entity: "project")) { try await temporary.store.project(id: project.id) }
-        #expect(try await temporary.store.checkIntegrity())
+        #expect(try await temporary.checkIntegrity())
     }
 
-    @Test func deletingADocumentRemovesItsIndexEntries() async throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: TestBackend.contract) func deletingADocumentRemovesItsIndexEntries(backend: TestBackend) async throws {
+        let temporary = try await TemporaryStore.make(backend)
         let project = try await temporary.makeProject()
         let document = try await temporary.store.createDocument(NewDocument(path: "a.md", content: "# A\nzebra"), in: project.id)
         try await temporary.store.deleteDocument(id: document.id, in: project.id)
-        #expect(try await temporary.count("chunk_fts") == 0)
+        #expect(try await temporary.count("search_entries") == 0)
         await #expect(throws: IndexError.notFound(entity: "document")) {
             try await temporary.store.deleteDocument(id: document.id, in: project.id)
-        }
-    }
-
-    private func chunkIDs(of documentID: UUID, in temporary: TemporaryStore) async throws -> [Int64] {
-        try await temporary.store.read { db in
-            try Int64.fetchAll(db, sql: "SELECT id FROM chunk WHERE document_id = ? ORDER BY position",
-                               arguments: [documentID.uuidString.lowercased()])
         }
     }
 }

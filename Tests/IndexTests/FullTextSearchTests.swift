@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LoreTestSupport
 @testable import Index
 
 @Suite("Full-text search")
@@ -12,8 +13,8 @@ struct FullTextSearchTests {
             query: try parser.parse(text), projectIDs: projects, filter: filter, offset: offset, limit: limit))
     }
 
-    func makeCorpus() async throws -> (TemporaryStore, Project) {
-        let temporary = try TemporaryStore()
+    func makeCorpus(_ backend: TestBackend) async throws -> (TemporaryStore, Project) {
+        let temporary = try await TemporaryStore.make(backend)
         let project = try await temporary.makeProject()
         let documents = [
             NewDocument(path: "api/rate-limits.md", content: "# Rate limits\nThe rate-limit is 100 requests. Use <b>backoff</b> & retry.", tags: ["api"]),
@@ -28,8 +29,8 @@ struct FullTextSearchTests {
         return (temporary, project)
     }
 
-    @Test func highlightsMatchesInEscapedSnippets() async throws {
-        let (temporary, project) = try await makeCorpus()
+    @Test(arguments: TestBackend.contract) func highlightsMatchesInEscapedSnippets(backend: TestBackend) async throws {
+        let (temporary, project) = try await makeCorpus(backend)
         let results = try await search("backoff", in: temporary, projects: [project.id])
         #expect(results.hits.count == 1)
         #expect(results.hits[0].snippet.contains("&lt;b&gt;<mark>backoff</mark>&lt;/b&gt; &amp; retry"))
@@ -42,38 +43,38 @@ struct FullTextSearchTests {
         ("max_tokens", "docs/architecture/overview.md"),
         ("authent*", "api/auth.md"),
         ("\"hot key\"", "runbooks/redis.md"),
-    ])
-    func termsWithPunctuationAreSearchableAsWritten(_ query: String, _ expected: String) async throws {
-        let (temporary, project) = try await makeCorpus()
+    ].flatMap { query, expected in TestBackend.contract.map { ($0, query, expected) } })
+    func termsWithPunctuationAreSearchableAsWritten(_ backend: TestBackend, _ query: String, _ expected: String) async throws {
+        let (temporary, project) = try await makeCorpus(backend)
         let results = try await search(query, in: temporary, projects: [project.id])
         #expect(results.hits.first?.path == expected)
     }
 
-    @Test func exclusionsRemoveDocuments() async throws {
-        let (temporary, project) = try await makeCorpus()
+    @Test(arguments: TestBackend.contract) func exclusionsRemoveDocuments(backend: TestBackend) async throws {
+        let (temporary, project) = try await makeCorpus(backend)
         let all = try await search("redis", in: temporary, projects: [project.id])
         #expect(Set(all.hits.map(\.path)) == ["runbooks/redis.md", "runbooks/redis-single.md"])
         let excluded = try await search("redis -cluster", in: temporary, projects: [project.id])
         #expect(excluded.hits.map(\.path) == ["runbooks/redis-single.md"])
     }
 
-    @Test func filtersByPathPrefixAndTag() async throws {
-        let (temporary, project) = try await makeCorpus()
+    @Test(arguments: TestBackend.contract) func filtersByPathPrefixAndTag(backend: TestBackend) async throws {
+        let (temporary, project) = try await makeCorpus(backend)
         let byPrefix = try await search("redis tokens", in: temporary, projects: [project.id], filter: .init(pathPrefix: "api/"))
         #expect(byPrefix.hits.map(\.path) == ["api/auth.md"])
         let byTag = try await search("tokens redis", in: temporary, projects: [project.id], filter: .init(tag: "ops"))
         #expect(Set(byTag.hits.map(\.path)) == ["runbooks/redis.md", "runbooks/redis-single.md"])
     }
 
-    @Test func reportsTheBestChunkWithItsHeadingTrail() async throws {
-        let (temporary, project) = try await makeCorpus()
+    @Test(arguments: TestBackend.contract) func reportsTheBestChunkWithItsHeadingTrail(backend: TestBackend) async throws {
+        let (temporary, project) = try await makeCorpus(backend)
         let results = try await search("refresh", in: temporary, projects: [project.id])
         #expect(results.hits.first?.chunkHeading == "Tokens")
         #expect(results.hits.first?.chunkIndex == 0)
     }
 
-    @Test func pagesNeitherRepeatNorSkip() async throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: TestBackend.contract) func pagesNeitherRepeatNorSkip(backend: TestBackend) async throws {
+        let temporary = try await TemporaryStore.make(backend)
         let project = try await temporary.makeProject()
         for index in 0..<25 {
             // Identical bodies tie on score: the path must break the tie.
@@ -91,8 +92,8 @@ struct FullTextSearchTests {
         #expect(beyond.hits.isEmpty && beyond.total == 25)
     }
 
-    @Test func searchesOnlyTheGivenProjects() async throws {
-        let (temporary, project) = try await makeCorpus()
+    @Test(arguments: TestBackend.contract) func searchesOnlyTheGivenProjects(backend: TestBackend) async throws {
+        let (temporary, project) = try await makeCorpus(backend)
         let other = try await temporary.makeProject(name: "Other")
         _ = try await temporary.store.createDocument(NewDocument(path: "redis.md", content: "redis elsewhere"), in: other.id)
         let mine = try await search("redis", in: temporary, projects: [project.id])
@@ -101,20 +102,20 @@ struct FullTextSearchTests {
         #expect(both.total == 3)
     }
 
-    @Test func renamedDocumentsAreFoundByTheirNewTitleOnly() async throws {
-        let (temporary, project) = try await makeCorpus()
+    @Test(arguments: TestBackend.contract) func renamedDocumentsAreFoundByTheirNewTitleOnly(backend: TestBackend) async throws {
+        let (temporary, project) = try await makeCorpus(backend)
         let document = try await temporary.store.document(path: "runbooks/redis.md", in: project.id)
         _ = try await temporary.store.updateDocument(
             id: document.id, in: project.id, with: DocumentUpdate(content: document.content, title: "Valkey migration"))
         #expect(try await search("valkey", in: temporary, projects: [project.id]).hits.map(\.path) == ["runbooks/redis.md"])
     }
 
-    @Test func rebuildingTheIndexKeepsResults() async throws {
-        let (temporary, project) = try await makeCorpus()
+    @Test(arguments: TestBackend.contract) func rebuildingTheIndexKeepsResults(backend: TestBackend) async throws {
+        let (temporary, project) = try await makeCorpus(backend)
         let before = try await search("redis tokens rate", in: temporary, projects: [project.id])
         try await temporary.store.rebuildFullText(projectID: nil) { _, _ in }
         let after = try await search("redis tokens rate", in: temporary, projects: [project.id])
         #expect(before.hits.map(\.path) == after.hits.map(\.path))
-        #expect(try await temporary.count("chunk_fts") == temporary.count("chunk"))
+        #expect(try await temporary.count("search_entries") == temporary.count("chunk"))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LoreTestSupport
 @testable import Index
 
 @Suite("Query parser")
@@ -44,8 +45,8 @@ struct QueryParserTests {
     }
 
     /// Thousands of junk strings: each either parses and searches, or is a validation error.
-    @Test func randomJunkNeverBreaksTheEngine() async throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: TestBackend.contract) func randomJunkNeverBreaksTheEngine(backend: TestBackend) async throws {
+        let temporary = try await TemporaryStore.make(backend)
         let project = try await temporary.makeProject()
         _ = try await temporary.store.createDocument(
             NewDocument(path: "a.md", content: "# Alpha\nrate-limit v1.2 max_tokens \"quoted\" c++ NEAR AND OR NOT"), in: project.id)

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import LoreTestSupport
 @testable import Index
 
 @Suite("Users and projects")
 struct UserAndProjectStoreTests {
-    @Test func emailsAreUniqueWithoutRegardToCase() async throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: TestBackend.contract) func emailsAreUniqueWithoutRegardToCase(backend: TestBackend) async throws {
+        let temporary = try await TemporaryStore.make(backend)
         let user = try await temporary.store.createUser(NewUser(email: " Ann@Example.com ", name: "Ann", passwordHash: "h"))
         #expect(user.email == "ann@example.com")
         #expect(try await temporary.store.user(email: "ANN@example.COM").id == user.id)
@@ -17,20 +18,18 @@ struct UserAndProjectStoreTests {
         }
     }
 
-    @Test func projectKeysAreStoredOnlyAsHashes() async throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: TestBackend.contract) func projectKeysAreStoredOnlyAsHashes(backend: TestBackend) async throws {
+        let temporary = try await TemporaryStore.make(backend)
         let project = try await temporary.makeProject(name: "Harbor Docs")
         let created = try await temporary.store.rotateAPIKey(projectID: project.id)
         #expect(created.apiKey.hasPrefix("lore_") && created.apiKey.count == 45)
         #expect(try await temporary.store.project(apiKey: created.apiKey).id == project.id)
-        let stored = try await temporary.store.read { db in
-            try String.fetchAll(db, sql: "SELECT api_key_hash || api_key_prefix FROM project")
-        }
-        #expect(!stored.joined().contains(created.apiKey))
+        let stored = try await temporary.storedKeyColumns()
+        #expect(!stored.isEmpty && !stored.contains(created.apiKey))
     }
 
-    @Test func rotationRevokesTheOldKeyAtOnce() async throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: TestBackend.contract) func rotationRevokesTheOldKeyAtOnce(backend: TestBackend) async throws {
+        let temporary = try await TemporaryStore.make(backend)
         let owner = try await temporary.store.createUser(NewUser(email: "o@example.com", name: "O", passwordHash: "h"))
         let first = try await temporary.store.createProject(NewProject(ownerId: owner.id, name: "P"))
         let second = try await temporary.store.rotateAPIKey(projectID: first.project.id)
@@ -39,8 +38,8 @@ struct UserAndProjectStoreTests {
         #expect(try await temporary.store.project(apiKey: second.apiKey).id == first.project.id)
     }
 
-    @Test func namesAreUniquePerOwnerAndSlugsFollow() async throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: TestBackend.contract) func namesAreUniquePerOwnerAndSlugsFollow(backend: TestBackend) async throws {
+        let temporary = try await TemporaryStore.make(backend)
         let ann = try await temporary.store.createUser(NewUser(email: "ann@example.com", name: "Ann", passwordHash: "h"))
         let bob = try await temporary.store.createUser(NewUser(email: "bob@example.com", name: "Bob", passwordHash: "h"))
         let first = try await temporary.store.createProject(NewProject(ownerId: ann.id, name: "Zürich Docs!"))
@@ -57,8 +56,8 @@ struct UserAndProjectStoreTests {
         #expect(page.total == 2)
     }
 
-    @Test func updatesAndStats() async throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: TestBackend.contract) func updatesAndStats(backend: TestBackend) async throws {
+        let temporary = try await TemporaryStore.make(backend)
         let project = try await temporary.makeProject(name: "Old")
         let renamed = try await temporary.store.updateProject(id: project.id, name: "New Name", description: "About")
         #expect(renamed.slug == "new-name" && renamed.description == "About")

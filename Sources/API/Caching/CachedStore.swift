@@ -6,7 +6,8 @@ import Index
 ///
 /// Every write through this store that could change a cached answer invalidates it before it
 /// returns (creating, renaming, deleting a project, rotating a key, revoking a session), so a
-/// rotated key or a logout takes effect at once. Documents, search and embeddings pass through
+/// rotated key or a logout takes effect at once; ``apply(_:)`` does the same for changes made by
+/// other instances sharing a PostgreSQL database. Documents, search and embeddings pass through
 /// untouched. Hits and misses are reported to `onLookup` for the metrics.
 public struct CachedStore<Base: Store>: Store, StoreTotalsReporting {
     public let base: Base
@@ -48,6 +49,24 @@ public struct CachedStore<Base: Store>: Store, StoreTotalsReporting {
         projectsByID.remove { key, _ in key == id }
         projectsByKey.remove { _, project in project.id == id }
         projectLists.removeAll()
+    }
+
+    /// Applies a change another instance made: forgets what it made stale.
+    public func apply(_ change: StoreChange) {
+        switch change {
+        case .project(let id):
+            forget(project: id)
+        case .sessionRevoked(let id):
+            revokedSessions.store(true, for: id)
+        case .vectors:
+            break
+        case .resynchronize:
+            users.removeAll()
+            projectsByID.removeAll()
+            projectsByKey.removeAll()
+            projectLists.removeAll()
+            revokedSessions.removeAll()
+        }
     }
 
     // MARK: Users
@@ -137,6 +156,8 @@ public struct CachedStore<Base: Store>: Store, StoreTotalsReporting {
         try await base.rebuildFullText(projectID: projectID, progress: progress)
     }
     public func ping() async throws { try await base.ping() }
+    public func close() async { await base.close() }
+    public func isMigrated() async throws -> Bool { try await base.isMigrated() }
     public func pendingChunks(limit: Int, now: Date) async throws -> [PendingChunk] { try await base.pendingChunks(limit: limit, now: now) }
     public func saveEmbeddings(_ vectors: [(chunkID: Int64, vector: [Float])], model: String) async throws -> [UUID: [StoredVector]] {
         try await base.saveEmbeddings(vectors, model: model)
@@ -145,6 +166,9 @@ public struct CachedStore<Base: Store>: Store, StoreTotalsReporting {
         try await base.recordEmbeddingFailure(chunkIDs: chunkIDs, retryAt: retryAt, maximumAttempts: maximumAttempts)
     }
     public func vectors(in projectID: UUID, model: String) async throws -> [StoredVector] { try await base.vectors(in: projectID, model: model) }
+    public func vectors(chunkIDs: [Int64], model: String) async throws -> [UUID: [StoredVector]] {
+        try await base.vectors(chunkIDs: chunkIDs, model: model)
+    }
     public func requeueEmbeddings(model: String, projectID: UUID?) async throws -> Int {
         try await base.requeueEmbeddings(model: model, projectID: projectID)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Index
 
 /// The checks that keep a production server from starting on unsafe settings (SPEC §6), each
 /// with a message that names the setting and the fix. Development is never refused.
@@ -8,7 +9,8 @@ import Foundation
 ///   distinct characters (`aaaa…`, `0101…`);
 /// - rate limits turned off (`LORE_RATE_LIMIT_ENABLED=false`): raise them instead;
 /// - an OpenAI-compatible embedder with an API key over plain `http://` to another host (the key
-///   would cross the network in clear).
+///   would cross the network in clear);
+/// - a PostgreSQL database on another host without TLS (`sslmode=disable` or `prefer`).
 ///
 /// Allowed: `LORE_HOST=0.0.0.0` without TLS (Lore is meant to sit behind a TLS-terminating proxy),
 /// and `LORE_RATE_LIMIT_TRUST_FORWARDED_FOR=true` (only correct behind such a proxy).
@@ -31,6 +33,16 @@ enum ProductionSafety {
                 LORE_OPENAI_BASE_URL must use https:// in production when LORE_OPENAI_API_KEY is set (the key would travel in clear to \(base.host ?? "the server"))
                 """)
         }
+    }
+
+    /// Refuses, in production, a PostgreSQL connection that would send the password in clear
+    /// (`sslmode=disable` or `prefer`) to a server on another machine.
+    static func check(_ settings: PostgresSettings, environment: AppEnvironment) throws {
+        guard environment == .production, !settings.isLoopback,
+              settings.sslMode == .disable || settings.sslMode == .prefer else { return }
+        throw AppSecrets.UnsafeSetting(description: """
+            sslmode=\(settings.sslMode.rawValue) is refused in production for a database on another host (\(settings.host)): use sslmode=verify-full with sslrootcert=CA.pem (or require)
+            """)
     }
 
     static func checkSecret(_ secret: String?) throws {

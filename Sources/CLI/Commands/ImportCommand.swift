@@ -22,7 +22,10 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let opened = try store.openStore()
+        try await run(with: try await store.openStore())
+    }
+
+    private func run(with opened: some LoreStore) async throws {
         let target = try await store.resolveProject(project, in: opened)
         let progress = ProgressReporter(label: "importing")
         let report = try await DirectoryImporter(store: opened).importFiles(

@@ -25,8 +25,11 @@ struct MCPCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try await run(with: try await store.openStore())
+    }
+
+    private func run(with opened: some LoreStore) async throws {
         guard let key = resolvedKey else { throw ValidationError("pass the project API key with --api-key or LORE_API_KEY") }
-        let opened = try store.openStore()
         let logger = Logger(label: "lore.mcp")
         let semantic = await semanticSearcher(over: opened, logger: logger)
         try await MCPStdioServer.run(store: opened, semantic: semantic, apiKey: key, logger: logger)
@@ -39,7 +42,7 @@ struct MCPCommand: AsyncParsableCommand {
 
     /// The configured embedder's searcher; when it cannot load, search runs as full text (and
     /// says so) rather than the agent losing the whole server.
-    private func semanticSearcher(over store: SQLiteStore, logger: Logger) async -> SemanticSearcher? {
+    private func semanticSearcher(over store: some EmbeddingStore, logger: Logger) async -> SemanticSearcher? {
         do {
             guard let embedder = try await EmbedderSettings(environment: Settings().variables).makeEmbedder() else { return nil }
             return SemanticSearcher.make(embedder: embedder, store: store)

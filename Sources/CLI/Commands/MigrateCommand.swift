@@ -7,7 +7,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let opened = try store.openStore()
+        let opened = try await store.openStore()
         let migrated = try await opened.isMigrated()
         Terminal.writeError(migrated ? "schema is up to date" : "schema migration incomplete")
         if !migrated { throw ExitCode(ExitStatus.failure) }

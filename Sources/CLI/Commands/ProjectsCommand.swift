@@ -18,7 +18,7 @@ struct CreateProjectCommand: AsyncParsableCommand {
     @Flag(help: "Print {\"id\", \"slug\", \"apiKey\"} as JSON.") var json = false
 
     func run() async throws {
-        let opened = try store.openStore()
+        let opened = try await store.openStore()
         let user = try await opened.user(email: owner)
         let created = try await opened.createProject(NewProject(ownerId: user.id, name: name, description: description))
         if json {

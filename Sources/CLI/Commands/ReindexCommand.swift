@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Index
 import Search
 import Vectors
 
@@ -14,7 +15,10 @@ struct ReindexCommand: AsyncParsableCommand {
     @Flag(help: "Re-embed chunks whose vectors are missing or stale.") var embeddings = false
 
     func run() async throws {
-        let opened = try store.openStore()
+        try await run(with: try await store.openStore())
+    }
+
+    private func run(with opened: some LoreStore) async throws {
         var projectID: UUID?
         if let project { projectID = try await store.resolveProject(project, in: opened).id }
         let all = !fulltext && !embeddings

@@ -19,7 +19,10 @@ struct SearchCommand: AsyncParsableCommand {
     @Flag(help: "Print the HTTP response body's JSON shape.") var json = false
 
     func run() async throws {
-        let opened = try store.openStore()
+        try await run(with: try await store.openStore())
+    }
+
+    private func run(with opened: some LoreStore) async throws {
         let target = try await store.resolveProject(project, in: opened)
         let request = try SearchRequest(
             text: query, projectIDs: [target.id], mode: mode,

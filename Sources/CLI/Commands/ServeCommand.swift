@@ -27,7 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingSetup.bootstrap(level: settings.logLevel, fallback: .info)
         if demo {
-            try await DemoProject.load(into: try store.openStore())
+            let opened = try await store.openStore()
+            try await DemoProject.load(into: opened)
+            await opened.close()
         }
         let app = try await buildApplication(try ServeArguments(command: self), logger: Logger(label: "lore"))
         try await app.runService()

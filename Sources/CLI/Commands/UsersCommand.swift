@@ -29,7 +29,7 @@ struct CreateUserCommand: AsyncParsableCommand {
         guard let password, (8...72).contains(password.utf8.count) else {
             throw CLIError.message("the password must be 8–72 bytes")
         }
-        let opened = try store.openStore()
+        let opened = try await store.openStore()
         let user = try await opened.createUser(NewUser(
             email: email, name: name, passwordHash: await Passwords.hash(password)))
         if json {

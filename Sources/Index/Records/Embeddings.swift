@@ -39,6 +39,8 @@ public struct ChunkExcerpt: Sendable {
 /// The durable embedding queue and the vectors it produces.
 public protocol EmbeddingStore: Sendable {
     /// Up to `limit` chunks without an embedding whose retry time has come, oldest first.
+    /// A store shared by several processes claims them for a while, so that no other worker
+    /// takes the same chunks; a claim that is never completed lapses.
     func pendingChunks(limit: Int, now: Date) async throws -> [PendingChunk]
     /// Stores vectors made by `model` and updates their documents' `embeddingStatus`; returns the
     /// stored vectors by project so that loaded vector indexes can follow. Chunks deleted in the
@@ -48,6 +50,8 @@ public protocol EmbeddingStore: Sendable {
     func recordEmbeddingFailure(chunkIDs: [Int64], retryAt: Date, maximumAttempts: Int) async throws
     /// Every vector of the project made by `model`.
     func vectors(in projectID: UUID, model: String) async throws -> [StoredVector]
+    /// The vectors made by `model` of the given chunks, by project (chunks without one are absent).
+    func vectors(chunkIDs: [Int64], model: String) async throws -> [UUID: [StoredVector]]
     /// Queues again every chunk whose vector is missing, failed, or made by another model;
     /// returns how many were queued.
     func requeueEmbeddings(model: String, projectID: UUID?) async throws -> Int

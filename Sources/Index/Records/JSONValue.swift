@@ -55,3 +55,16 @@ extension JSONValue {
         (try? JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8))) ?? [:]
     }
 }
+
+extension JSONValue {
+    /// Whether a string or key anywhere in the value holds a NUL character (which PostgreSQL's
+    /// `jsonb` cannot store, and no document needs).
+    var containsNUL: Bool {
+        switch self {
+        case .null, .bool, .number: false
+        case .string(let text): text.utf8.contains(0)
+        case .array(let values): values.contains(where: \.containsNUL)
+        case .object(let members): members.contains { $0.key.utf8.contains(0) || $0.value.containsNUL }
+        }
+    }
+}

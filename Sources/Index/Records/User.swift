@@ -31,3 +31,15 @@ public struct NewUser: Sendable {
         self.passwordHash = passwordHash
     }
 }
+
+extension NewUser {
+    /// The user to store: the e-mail normalised, the name trimmed; throws for invalid fields.
+    func validated(id: UUID = UUID(), at now: Date = Date()) throws(IndexError) -> User {
+        let email = try EmailAddress.normalize(email)
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 200 else {
+            throw .invalid(field: "name", reason: "must be 1–200 characters")
+        }
+        return User(id: id, email: email, name: name, passwordHash: passwordHash, createdAt: now)
+    }
+}

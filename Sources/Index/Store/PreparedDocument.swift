@@ -37,6 +37,9 @@ public struct DocumentPreparer: Sendable {
         if document.content.utf8.contains(0) {
             throw .invalid(field: "content", reason: "must not contain NUL characters")
         }
+        if document.metadata.contains(where: { $0.key.utf8.contains(0) || $0.value.containsNUL }) {
+            throw .invalid(field: "metadata", reason: "must not contain NUL characters")
+        }
         let tags = try Self.validateTags(document.tags)
         if let title = document.title, title.utf8.contains(0) {
             throw .invalid(field: "title", reason: "must not contain NUL characters")
@@ -50,6 +53,11 @@ public struct DocumentPreparer: Sendable {
             contentHash: sha256Hex(document.content),
             chunks: chunker.chunks(of: document.content, isMarkdown: Chunker.isMarkdown(path: path))
         )
+    }
+
+    /// Prepares each document on its own: a bulk write stores the valid ones and reports the rest.
+    public func prepareEach(_ documents: [NewDocument]) -> [Result<PreparedDocument, IndexError>] {
+        documents.map { document in Result { () throws(IndexError) in try prepare(document) } }
     }
 
     /// Trims tags, drops duplicates (keeping order) and checks their form.
@@ -70,5 +78,27 @@ public struct DocumentPreparer: Sendable {
             throw .invalid(field: "tags", reason: "at most \(maximumTags) tags")
         }
         return result
+    }
+}
+
+extension Document {
+    /// The next state of this document when `prepared` is written over it: the version bumped
+    /// and the time set; `nil` when nothing would change (so not even the version moves).
+    /// The caller decides the new `embeddingStatus`, which depends on the chunks it stored.
+    func revised(to prepared: PreparedDocument, at now: Date = Date()) -> Document? {
+        let unchanged = contentHash == prepared.contentHash && content == prepared.content
+            && path == prepared.path && title == prepared.title
+            && tags == prepared.tags && metadata == prepared.metadata
+        if unchanged { return nil }
+        var updated = self
+        updated.path = prepared.path
+        updated.title = prepared.title
+        updated.content = prepared.content
+        updated.tags = prepared.tags
+        updated.metadata = prepared.metadata
+        updated.contentHash = prepared.contentHash
+        updated.version = version + 1
+        updated.updatedAt = now
+        return updated
     }
 }

@@ -91,10 +91,14 @@ public protocol SessionStore: Sendable {
     func isSessionRevoked(id: String) async throws -> Bool
 }
 
-/// Liveness of the store's backend, for readiness checks.
+/// Liveness and lifetime of the store's backend.
 public protocol StoreHealth: Sendable {
     /// Succeeds when the database answers a trivial query.
     func ping() async throws
+    /// Whether every schema migration has run.
+    func isMigrated() async throws -> Bool
+    /// Releases the store's connections; it cannot be used afterwards.
+    func close() async
 }
 
 /// Everything the store offers, as the application needs it.

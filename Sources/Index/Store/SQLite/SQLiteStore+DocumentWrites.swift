@@ -28,9 +28,7 @@ extension SQLiteStore {
     }
 
     public func writeDocuments(_ documents: [NewDocument], mode: BulkMode, in projectID: UUID) async throws -> [BulkItemResult] {
-        let prepared = documents.map { document in
-            Result { () throws(IndexError) in try self.preparer.prepare(document) }
-        }
+        let prepared = preparer.prepareEach(documents)
         return try await write { db in
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM project WHERE id = ?)", arguments: [projectID.key]) == true else {
                 throw IndexError.notFound(entity: "project")
@@ -107,19 +105,7 @@ extension SQLiteStore {
 
     /// Writes the new state of a document; an identical state changes nothing, not even the version.
     func replace(_ existing: Document, with document: PreparedDocument, db: Database) throws -> (Document, WriteOutcome) {
-        let unchanged = existing.contentHash == document.contentHash && existing.content == document.content
-            && existing.path == document.path && existing.title == document.title
-            && existing.tags == document.tags && existing.metadata == document.metadata
-        if unchanged { return (existing, .unchanged) }
-        var updated = existing
-        updated.path = document.path
-        updated.title = document.title
-        updated.content = document.content
-        updated.tags = document.tags
-        updated.metadata = document.metadata
-        updated.contentHash = document.contentHash
-        updated.version = existing.version + 1
-        updated.updatedAt = Date()
+        guard var updated = existing.revised(to: document) else { return (existing, .unchanged) }
         let addedChunks = try syncChunks(document.chunks, documentID: existing.id, db: db)
         if addedChunks > 0 || existing.embeddingStatus == .disabled {
             updated.embeddingStatus = initialEmbeddingStatus(for: document)

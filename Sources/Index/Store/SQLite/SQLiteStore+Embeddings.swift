@@ -79,6 +79,23 @@ extension SQLiteStore: EmbeddingStore {
         }
     }
 
+    public func vectors(chunkIDs: [Int64], model: String) async throws -> [UUID: [StoredVector]] {
+        guard !chunkIDs.isEmpty else { return [:] }
+        let placeholders = Array(repeating: "?", count: chunkIDs.count).joined(separator: ", ")
+        return try await read { db in
+            var vectors: [UUID: [StoredVector]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT c.id, c.document_id, d.project_id, c.embedding FROM chunk c JOIN document d ON d.id = c.document_id
+                WHERE c.id IN (\(placeholders)) AND c.embedding IS NOT NULL AND c.embedding_model = ?
+                """, arguments: StatementArguments(chunkIDs.map(\.databaseValue) + [model.databaseValue])) {
+                guard let vector = VectorBlob.decode(row["embedding"]) else { continue }
+                vectors[row.uuid("project_id"), default: []].append(
+                    StoredVector(chunkID: row["id"], documentID: row.uuid("document_id"), vector: vector))
+            }
+            return vectors
+        }
+    }
+
     public func requeueEmbeddings(model: String, projectID: UUID?) async throws -> Int {
         try await write { db in
             let scope = projectID == nil ? "" : "AND document_id IN (SELECT id FROM document WHERE project_id = ?)"

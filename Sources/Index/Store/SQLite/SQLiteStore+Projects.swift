@@ -3,26 +3,14 @@ import GRDB
 
 extension SQLiteStore: ProjectStore {
     public func createProject(_ new: NewProject) async throws -> ProjectWithKey {
-        let name = try ProjectName.validate(new.name)
-        let description = try ProjectName.validateDescription(new.description)
-        let key = APIKey.generate()
-        let now = Date()
-        let id = UUID()
-        let project = try await write { db -> Project in
-            let slug = try Self.freeSlug(for: name, ownerID: new.ownerId, in: db)
-            try db.execute(
-                sql: """
-                    INSERT INTO project (id, owner_id, name, name_key, slug, description, api_key_hash,
-                                         api_key_prefix, search_token, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [id.key, new.ownerId.key, name, name.lowercased(), slug, description,
-                            APIKey.hash(key), APIKey.displayPrefix(key), SearchScope.token(for: id),
-                            now.storedValue, now.storedValue])
-            return Project(id: id, ownerId: new.ownerId, name: name, slug: slug, description: description,
-                           apiKeyPrefix: APIKey.displayPrefix(key), createdAt: now, updatedAt: now)
+        var created = try new.validated()
+        created.project = try await write { [created] db -> Project in
+            var project = created.project
+            project.slug = try Self.freeSlug(for: project.name, ownerID: project.ownerId, in: db)
+            try Self.insert(project, apiKeyHash: APIKey.hash(created.apiKey), db: db)
+            return project
         }
-        return ProjectWithKey(project: project, apiKey: key)
+        return created
     }
 
     public func project(id: UUID) async throws -> Project {
@@ -116,6 +104,18 @@ extension SQLiteStore: ProjectStore {
 
     // MARK: Helpers
 
+    static func insert(_ project: Project, apiKeyHash: String, db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO project (id, owner_id, name, name_key, slug, description, api_key_hash,
+                                     api_key_prefix, search_token, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [project.id.key, project.ownerId.key, project.name, project.name.lowercased(), project.slug,
+                        project.description, apiKeyHash, project.apiKeyPrefix, SearchScope.token(for: project.id),
+                        project.createdAt.storedValue, project.updatedAt.storedValue])
+    }
+
     static func project(from row: Row) -> Project {
         Project(
             id: row.uuid("id"), ownerId: row.uuid("owner_id"), name: row["name"], slug: row["slug"],
@@ -134,6 +134,19 @@ extension SQLiteStore: ProjectStore {
             suffix += 1
         }
         return candidate
+    }
+}
+
+extension NewProject {
+    /// The project to store, with a new API key; its slug is the name's, still to be made
+    /// unique for the owner. Throws for an invalid name or description.
+    func validated(id: UUID = UUID(), at now: Date = Date()) throws(IndexError) -> ProjectWithKey {
+        let name = try ProjectName.validate(name)
+        let description = try ProjectName.validateDescription(description)
+        let key = APIKey.generate()
+        let project = Project(id: id, ownerId: ownerId, name: name, slug: Slug.make(from: name), description: description,
+                              apiKeyPrefix: APIKey.displayPrefix(key), createdAt: now, updatedAt: now)
+        return ProjectWithKey(project: project, apiKey: key)
     }
 }
 

@@ -22,4 +22,8 @@ extension SQLiteStore: StoreHealth {
     public func ping() async throws {
         _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
+
+    public func close() async {
+        try? pool.close()
+    }
 }

@@ -3,12 +3,7 @@ import GRDB
 
 extension SQLiteStore: UserStore {
     public func createUser(_ new: NewUser) async throws -> User {
-        let email = try EmailAddress.normalize(new.email)
-        let name = new.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, name.count <= 200 else {
-            throw IndexError.invalid(field: "name", reason: "must be 1–200 characters")
-        }
-        let user = User(id: UUID(), email: email, name: name, passwordHash: new.passwordHash, createdAt: Date())
+        let user = try new.validated()
         try await write { db in
             try db.execute(
                 sql: "INSERT INTO user (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",

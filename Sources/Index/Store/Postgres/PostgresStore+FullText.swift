@@ -1,0 +1,139 @@
+import Foundation
+import PostgresNIO
+
+extension PostgresStore {
+    /// `ts_rank` weights {D, C, B, A} = body, heading, path, title: the proportions of the SQLite
+    /// path's BM25 column weights (1, 2, 3, 5).
+    static let rankWeights = "'{0.2, 0.4, 0.6, 1.0}'::float4[]"
+    /// Weights that score a chunk by its own heading and body only, to pick a hit's passage.
+    static let passageWeights = "'{0.2, 0.4, 0, 0}'::float4[]"
+    /// `ts_rank` normalisation 1: divide by 1 + log(length), so long chunks do not win by size.
+    static let rankNormalization = 1
+    /// `ts_headline` options: about 32 words around the matches, marked with private-use
+    /// characters that ``Snippet`` turns into `<mark>` after escaping the text.
+    static let headlineOptions =
+        "StartSel=\(Snippet.openMarker), StopSel=\(Snippet.closeMarker), MaxWords=32, MinWords=12, MaxFragments=1, FragmentDelimiter=\" … \""
+
+    /// Private-use stand-ins for `<` and `>`: `ts_headline` drops whatever its parser reads as an
+    /// HTML tag (`<b>`), so the text goes in without angle brackets and gets them back after.
+    static let angleStandIns = "\u{E002}\u{E003}"
+
+    /// The HTML snippet of a `ts_headline` result: brackets restored, text escaped, matches marked.
+    static func snippet(fromHeadline headline: String) -> String {
+        Snippet.html(fromMarked: headline.replacingOccurrences(of: "\u{E002}", with: "<").replacingOccurrences(of: "\u{E003}", with: ">"))
+    }
+
+    /// Ranks documents by their best chunk's `ts_rank` over the GIN-indexed `tsvector`.
+    ///
+    /// One statement: matching chunks of the projects (the GIN index finds them), each
+    /// document's best score and the chunk whose heading and body match best, the total from a
+    /// window count, and headlines computed only for the page.
+    public func searchFullText(_ request: FullTextRequest) async throws -> FullTextResults {
+        guard !request.projectIDs.isEmpty, request.limit > 0 else { return FullTextResults(hits: [], total: 0) }
+        var sql = SQLBuilder()
+        let queryCTE = TSQueryExpression.queryCTE(request.query, into: &sql)
+        let projects = sql.bind(request.projectIDs)
+        let filters = Self.filterConditions(request.filter, into: &sql)
+        let documentJoin = filters.isEmpty ? "" : "JOIN document d ON d.id = c.document_id"
+        let filterClause = filters.map { " AND \($0)" }.joined()
+        let limit = sql.bind(request.limit)
+        let offset = sql.bind(request.offset)
+        let snippet = request.includesSnippets
+            ? "ts_headline(\(TSQueryExpression.configuration), translate(c.text, '<>', \(sql.bind(Self.angleStandIns))), query.r, \(sql.bind(Self.headlineOptions)))"
+            : "''"
+        sql.append("""
+            WITH \(queryCTE),
+            matches AS (
+                SELECT c.id, c.document_id, c.position, c.heading,
+                       ts_rank(\(Self.rankWeights), c.search, query.r, \(Self.rankNormalization)) AS score,
+                       ts_rank(\(Self.passageWeights), c.search, query.r, \(Self.rankNormalization)) AS passage
+                FROM chunk c \(documentJoin) CROSS JOIN query
+                WHERE c.project_id = ANY(\(projects)) AND c.search @@ query.q\(filterClause)
+            ),
+            best AS (
+                SELECT DISTINCT ON (document_id) id, document_id, position, heading,
+                       max(score) OVER (PARTITION BY document_id) AS score
+                FROM matches ORDER BY document_id, passage DESC, score DESC, position
+            ),
+            page AS (
+                SELECT best.*, d.project_id, d.path, d.title, count(*) OVER () AS total
+                FROM best JOIN document d ON d.id = best.document_id
+                ORDER BY best.score DESC, d.path, d.project_id LIMIT \(limit) OFFSET \(offset)
+            )
+            SELECT page.*, \(snippet) AS snippet
+            FROM page JOIN chunk c ON c.id = page.id CROSS JOIN query
+            ORDER BY page.score DESC, page.path, page.project_id
+            """)
+        let rows = try await rows(sql.query)
+        var total = try rows.first.map { Int(try $0.value("total", as: Int64.self)) } ?? 0
+        if rows.isEmpty && request.offset > 0 {
+            total = try await countDocuments(request)
+        }
+        var hits: [FullTextHit] = []
+        for (index, row) in rows.enumerated() {
+            hits.append(FullTextHit(
+                documentId: try row.value("document_id"), projectId: try row.value("project_id"),
+                path: try row.value("path"), title: try row.value("title"),
+                score: Double(try row.value("score", as: Float.self)), rank: request.offset + index + 1,
+                chunkId: try row.value("id"), chunkIndex: try row.value("position"), chunkHeading: try row.value("heading"),
+                snippet: Self.snippet(fromHeadline: try row.value("snippet"))))
+        }
+        return FullTextResults(hits: hits, total: total)
+    }
+
+    /// The number of documents with a matching chunk that pass the filter.
+    private func countDocuments(_ request: FullTextRequest) async throws -> Int {
+        var sql = SQLBuilder()
+        let queryCTE = TSQueryExpression.queryCTE(request.query, into: &sql)
+        let projects = sql.bind(request.projectIDs)
+        let filters = Self.filterConditions(request.filter, into: &sql)
+        sql.append("""
+            WITH \(queryCTE)
+            SELECT count(DISTINCT c.document_id) AS total FROM chunk c JOIN document d ON d.id = c.document_id CROSS JOIN query
+            WHERE c.project_id = ANY(\(projects)) AND c.search @@ query.q\(filters.map { " AND \($0)" }.joined())
+            """)
+        return Int(try await rows(sql.query)[0].value("total", as: Int64.self))
+    }
+
+    public func snippets(for query: SearchQuery, projectIDs: [UUID], chunkIDs: [Int64]) async throws -> [Int64: String] {
+        guard !chunkIDs.isEmpty, !projectIDs.isEmpty else { return [:] }
+        var sql = SQLBuilder()
+        let queryCTE = TSQueryExpression.queryCTE(query, into: &sql)
+        sql.append("""
+            WITH \(queryCTE)
+            SELECT c.id, ts_headline(\(TSQueryExpression.configuration), translate(c.text, '<>', \(sql.bind(Self.angleStandIns))), query.r,
+                                     \(sql.bind(Self.headlineOptions))) AS snippet
+            FROM chunk c CROSS JOIN query
+            WHERE c.id = ANY(\(sql.bind(chunkIDs))) AND c.project_id = ANY(\(sql.bind(projectIDs))) AND c.search @@ query.q
+            """)
+        var snippets: [Int64: String] = [:]
+        for row in try await rows(sql.query) {
+            snippets[try row.value("id")] = Self.snippet(fromHeadline: try row.value("snippet"))
+        }
+        return snippets
+    }
+
+    public func rebuildFullText(projectID: UUID?, progress: @Sendable (Int, Int) -> Void) async throws {
+        let query: PostgresQuery = projectID.map { "SELECT id FROM document WHERE project_id = \($0) ORDER BY id" }
+            ?? "SELECT id FROM document ORDER BY id"
+        let ids: [UUID] = try await rows(query).map { try $0.value("id") }
+        var done = 0
+        progress(0, ids.count)
+        for start in stride(from: 0, to: ids.count, by: 200) {
+            let batch = Array(ids[start..<min(start + 200, ids.count)])
+            try await transaction { connection in
+                for id in batch {
+                    guard let row = try await self.rows("""
+                        SELECT \(unescaped: Self.documentColumns) FROM document d WHERE d.id = \(id) FOR UPDATE
+                        """, on: connection).first else { continue }
+                    let document = try Self.document(from: row)
+                    let drafts = self.preparer.chunker.chunks(of: document.content, isMarkdown: Chunker.isMarkdown(path: document.path))
+                    try await self.syncChunks(drafts, of: document, on: connection)
+                    try await self.refreshSearchVectors(of: document, on: connection)
+                }
+            }
+            done += batch.count
+            progress(done, ids.count)
+        }
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// The PostgreSQL implementation of every store protocol, on a PostgresNIO connection pool.
+///
+/// Several Lore instances may share one database: each write that other instances must
+/// notice (a project renamed, deleted or re-keyed, a session revoked, new vectors) is announced
+/// with `NOTIFY` in its own transaction (see ``changes()``), and the embedding queue is claimed
+/// with `FOR UPDATE SKIP LOCKED`, so no chunk is embedded twice. Full text is a weighted
+/// `tsvector` per chunk (title A, path B, heading C, body D) under a GIN index.
+/// Every database error is translated to ``IndexError`` where it happens.
+public final class PostgresStore: Sendable {
+    let client: PostgresClient
+    let settings: PostgresSettings
+    let preparer: DocumentPreparer
+    let embeddingsEnabled: Bool
+    let logger: Logger
+    /// Tells this instance's own notifications from other instances'.
+    let instanceID: UUID
+    let changeHub: StoreChangeHub
+    private let runTask: Task<Void, Never>
+    private let listenTask: Task<Void, Never>
+
+    /// Connects, migrates the schema to the current version, and starts listening for other
+    /// instances' changes.
+    ///
+    /// - Throws: ``IndexError/storage(reason:)`` when the server cannot be reached or the schema
+    ///   cannot be migrated, ``IndexError/invalid(field:reason:)`` for bad settings.
+    public init(
+        settings: PostgresSettings, preparer: DocumentPreparer = DocumentPreparer(), embeddingsEnabled: Bool = false,
+        logger: Logger = Logger(label: "lore.index")
+    ) async throws {
+        self.settings = settings
+        self.preparer = preparer
+        self.embeddingsEnabled = embeddingsEnabled
+        self.logger = logger
+        // One direct connection first: a wrong password, database, certificate or address
+        // fails here within the connect timeout, with the server's own message, instead of
+        // in the pool's retry loop.
+        do {
+            let probe = try await PostgresConnection.connect(configuration: try settings.connectionConfiguration(), id: 0, logger: logger)
+            try await probe.close()
+        } catch {
+            throw Self.translate(error, context: "cannot connect to \(settings.redactedDescription)")
+        }
+        let client = PostgresClient(configuration: try settings.clientConfiguration(), backgroundLogger: logger)
+        self.client = client
+        // Wait until the pool's run loop has started, so no query finds it idle (PostgresNIO
+        // warns about leases before `run()`).
+        var started: Task<Void, Never>?
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            started = Task {
+                continuation.resume()
+                await client.run()
+            }
+        }
+        runTask = started!
+        do {
+            try await PostgresMigrations.migrate(client: client, logger: logger)
+        } catch {
+            runTask.cancel()
+            throw Self.translate(error, context: "cannot open \(settings.redactedDescription)")
+        }
+        let hub = StoreChangeHub()
+        let instanceID = UUID()
+        changeHub = hub
+        self.instanceID = instanceID
+        listenTask = Task { await Self.listen(client: client, hub: hub, instanceID: instanceID, logger: logger) }
+    }
+
+    /// Opens the store at a `postgres://` URL (see ``PostgresSettings``).
+    public convenience init(url: String, embeddingsEnabled: Bool = false, logger: Logger = Logger(label: "lore.index")) async throws {
+        try await self.init(settings: try PostgresSettings(url: url), embeddingsEnabled: embeddingsEnabled, logger: logger)
+    }
+
+    deinit {
+        listenTask.cancel()
+        runTask.cancel()
+    }
+
+    /// Closes every connection; the store cannot be used afterwards.
+    public func close() async {
+        changeHub.finish()
+        listenTask.cancel()
+        _ = await listenTask.value
+        runTask.cancel()
+        _ = await runTask.value
+    }
+
+    /// Whether every migration has run.
+    public func isMigrated() async throws -> Bool {
+        try await PostgresMigrations.isComplete(client: client, logger: logger)
+    }
+
+    // MARK: Queries with error translation
+
+    /// Runs `query` on a pooled connection and collects its rows.
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
+        do {
+            return try await Self.collect(try await client.query(query, logger: logger))
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
+    /// Runs `query` inside a transaction's connection and collects its rows.
+    func rows(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> [PostgresRandomAccessRow] {
+        try await Self.collect(try await connection.query(query, logger: logger))
+    }
+
+    /// Runs `body` in one transaction (committed when it returns, rolled back when it throws).
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            throw Self.translate(error.closureError ?? error.beginError ?? error.commitError ?? error)
+        } catch {
+            throw Self.translate(error)
+        }
+    }
+
+    private static func collect(_ sequence: PostgresRowSequence) async throws -> [PostgresRandomAccessRow] {
+        var rows: [PostgresRandomAccessRow] = []
+        for try await row in sequence {
+            rows.append(row.makeRandomAccess())
+        }
+        return rows
+    }
+
+    /// Maps PostgreSQL errors to ``IndexError``; `IndexError`s pass through.
+    static func translate(_ error: any Error, context: String? = nil) -> any Error {
+        if error is IndexError { return error }
+        if let transaction = error as? PostgresTransactionError {
+            return translate(transaction.closureError ?? transaction.beginError ?? transaction.commitError ?? transaction, context: context)
+        }
+        guard let error = error as? PSQLError else {
+            return IndexError.storage(reason: [context, "\(error)"].compactMap { $0 }.joined(separator: ": "))
+        }
+        guard error.code == .server else {
+            // Connection-level failures: refused, timed out, TLS. Their underlying error says
+            // which; the PSQLError itself only prints a generic text.
+            let reason = error.underlying.map { "\($0)" } ?? "\(error.code)"
+            return IndexError.storage(reason: [context, reason].compactMap { $0 }.joined(separator: ": "))
+        }
+        let state = error.serverInfo?[.sqlState]
+        let constraint = error.serverInfo?[.constraintName] ?? ""
+        switch state {
+        case "23505":
+            return IndexError.conflict(field: conflictField(constraint), reason: "already exists")
+        case "23503":
+            return IndexError.notFound(entity: "project")
+        default:
+            let message = error.serverInfo?[.message] ?? "\(error.code)"
+            return IndexError.storage(reason: [context, message].compactMap { $0 }.joined(separator: ": "))
+        }
+    }
+
+    /// The input field a unique constraint protects.
+    private static func conflictField(_ constraint: String) -> String {
+        switch constraint {
+        case "document_project_path": "path"
+        case "lore_user_email_key": "email"
+        case "project_owner_name", "project_owner_slug": "name"
+        default: "id"
+        }
+    }
+}
+
+// MARK: Row helpers
+
+extension PostgresRandomAccessRow {
+    /// The value of `column` as `T`; a type mismatch is a storage error (a schema bug).
+    func value<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
+        do {
+            return try self[column].decode(T.self)
+        } catch {
+            throw IndexError.storage(reason: "column \(column): \(error)")
+        }
+    }
+
+    func date(_ column: String) throws -> Date {
+        Date(timeIntervalSince1970: try value(column, as: Double.self))
+    }
+}
+
+/// Builds SQL with numbered parameters, so that values are always bound, never spliced.
+struct SQLBuilder {
+    private(set) var sql = ""
+    private(set) var binds = PostgresBindings()
+
+    init(_ sql: String = "") {
+        self.sql = sql
+    }
+
+    /// Binds `value` and returns its placeholder (`$1`, `$2`, …).
+    mutating func bind<Value: PostgresDynamicTypeEncodable>(_ value: Value) -> String {
+        binds.append(value)
+        return "$\(binds.count)"
+    }
+
+    /// Binds an optional value (`NULL` when absent).
+    mutating func bind<Value: PostgresDynamicTypeEncodable>(_ value: Value?) -> String {
+        if let value { binds.append(value) } else { binds.appendNull() }
+        return "$\(binds.count)"
+    }
+
+    mutating func append(_ text: String) {
+        sql += text
+    }
+
+    var query: PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: binds) }
+}
