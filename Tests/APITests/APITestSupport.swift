@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Index
 import Logging
+import LoreTestSupport
 import NIOCore
 
 /// Settings of a test server: an ephemeral port and a known secret.
@@ -19,7 +20,8 @@ struct TestArguments: AppArguments {
     var rateLimits: RateLimitSettings = .standard
 }
 
-/// A real Lore server on 127.0.0.1:0 over a real SQLite file, driven through AsyncHTTPClient.
+/// A real Lore server on 127.0.0.1:0 over a real database (a SQLite file, or a PostgreSQL database
+/// with `LORE_TEST_BACKEND=postgres`), driven through AsyncHTTPClient.
 enum TestServer {
     static let secret = "test-secret-that-is-long-enough-for-hs256-and-hs512-0123456789abcdef"
 
@@ -28,20 +30,25 @@ enum TestServer {
         rateLimits: RateLimitSettings = .standard, logger: Logger? = nil,
         _ body: @Sendable (APIClient) async throws -> Value
     ) async throws -> Value {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lore-api-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("lore.db").path
-        var arguments = TestArguments(databaseURL: "sqlite://" + path)
+        let database = try await TestDatabase.create(TestBackend.integration)
+        var arguments = TestArguments(databaseURL: database.url)
         arguments.environment = environment
         arguments.registrationEnabled = registrationEnabled
         arguments.rateLimits = rateLimits
-        let store = try SQLiteStore(path: path)
+        let store = try await database.openStore()
         let appLogger = logger ?? {
             var quiet = Logger(label: "lore.test")
             quiet.logLevel = .critical
             return quiet
         }()
-        let app = try await buildApplication(arguments, store: store, dataDirectory: folder, logger: appLogger)
+        return try await serve(store: store, arguments: arguments, folder: database.folder, logger: appLogger, body)
+    }
+
+    private static func serve<Value: Sendable>(
+        store: some LoreStore, arguments: TestArguments, folder: URL, logger: Logger,
+        _ body: @Sendable (APIClient) async throws -> Value
+    ) async throws -> Value {
+        let app = try await buildApplication(arguments, store: store, dataDirectory: folder, logger: logger)
         return try await app.test(.ahc(.http)) { client in
             try await body(APIClient(client: client, store: store))
         }
@@ -51,7 +58,7 @@ enum TestServer {
 /// Requests with JSON bodies and helpers for the usual set-up steps.
 struct APIClient: Sendable {
     let client: any TestClientProtocol
-    let store: SQLiteStore
+    let store: any LoreStore
 
     @discardableResult
     func send(

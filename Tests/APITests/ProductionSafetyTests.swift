@@ -81,3 +81,41 @@ struct ProductionSafetyTests {
         #expect(!FileManager.default.fileExists(atPath: "/nonexistent/never-opened.db"))
     }
 }
+
+@Suite("Production safety: PostgreSQL connections")
+struct PostgresProductionSafetyTests {
+    static func refusal(_ url: String, environment: AppEnvironment = .production) throws -> String? {
+        do {
+            try ProductionSafety.check(try PostgresSettings(url: url, environment: [:]), environment: environment)
+            return nil
+        } catch let error as AppSecrets.UnsafeSetting {
+            return error.description
+        }
+    }
+
+    @Test func plainConnectionsToAnotherHostAreRefused() throws {
+        for mode in ["disable", "prefer"] {
+            let refusal = try Self.refusal("postgres://lore:secret@db.internal/lore?sslmode=\(mode)")
+            #expect(refusal?.contains("sslmode=\(mode) is refused in production") == true, "\(String(describing: refusal))")
+            #expect(refusal?.contains("verify-full") == true, "the message names the fix")
+        }
+        // libpq's default mode is prefer: leaving sslmode out is refused too.
+        #expect(try Self.refusal("postgres://lore:secret@db.internal/lore") != nil)
+    }
+
+    @Test func tlsLoopbackAndDevelopmentAreAccepted() throws {
+        #expect(try Self.refusal("postgres://lore:secret@db.internal/lore?sslmode=verify-full") == nil)
+        #expect(try Self.refusal("postgres://lore:secret@db.internal/lore?sslmode=require") == nil)
+        #expect(try Self.refusal("postgres://lore:secret@127.0.0.1/lore?sslmode=disable") == nil)
+        #expect(try Self.refusal("postgres://lore:secret@localhost/lore") == nil)
+        #expect(try Self.refusal("postgres://lore:secret@db.internal/lore?sslmode=disable", environment: .development) == nil)
+    }
+
+    @Test func buildApplicationRefusesBeforeConnecting() async throws {
+        var arguments = ProductionSafetyTests.arguments(secret: ProductionSafetyTests.strongSecret)
+        arguments.databaseURL = "postgres://lore:secret@db.invalid/lore?sslmode=disable"
+        await #expect(throws: AppSecrets.UnsafeSetting.self) {
+            _ = try await buildApplication(arguments)
+        }
+    }
+}

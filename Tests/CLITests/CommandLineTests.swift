@@ -1,11 +1,11 @@
 import Foundation
 import Testing
+import LoreTestSupport
 
 @Suite("The lore command line", .serialized)
 struct CommandLineTests {
-    @Test func helpExitsZero() throws {
-        let lore = try LoreProcess()
-        defer { lore.remove() }
+    @Test func helpExitsZero() async throws {
+        let lore = try await LoreProcess.make()
         let outcome = try lore.run(["--help"])
         #expect(outcome.status == 0)
         #expect(outcome.stdout.contains("import"))
@@ -13,17 +13,15 @@ struct CommandLineTests {
 
     @Test(arguments: [["search"], ["frobnicate"], ["search", "x"], ["search", "x", "--project", "p", "--limit", "many"],
                       ["import", "/definitely/not/here", "--project", "p"], ["eval", "/tmp", "--mode", "magic"]])
-    func usageErrorsExitTwo(_ arguments: [String]) throws {
-        let lore = try LoreProcess()
-        defer { lore.remove() }
+    func usageErrorsExitTwo(_ arguments: [String]) async throws {
+        let lore = try await LoreProcess.make()
         let outcome = try lore.run(arguments)
         #expect(outcome.status == 2, "\(outcome.stderr)")
         #expect(outcome.stdout.isEmpty)
     }
 
-    @Test func failuresExitOneWithAMessageOnStderr() throws {
-        let lore = try LoreProcess()
-        defer { lore.remove() }
+    @Test func failuresExitOneWithAMessageOnStderr() async throws {
+        let lore = try await LoreProcess.make()
         let missing = try lore.run(["search", "anything", "--project", "nope"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("not found") && missing.stdout.isEmpty)
@@ -35,9 +33,8 @@ struct CommandLineTests {
         #expect(noTerminal.status == 2)
     }
 
-    @Test func importSearchAndReindexEndToEnd() throws {
-        let lore = try LoreProcess()
-        defer { lore.remove() }
+    @Test func importSearchAndReindexEndToEnd() async throws {
+        let lore = try await LoreProcess.make()
         #expect(try lore.run(["migrate"]).status == 0)
         let user = try lore.run(["users", "create", "--email", "Dev@Example.com", "--name", "Dev", "--password-stdin"],
                                 stdin: "correct horse battery\n")
@@ -72,9 +69,8 @@ struct CommandLineTests {
         #expect(afterReindex.stdout.hasPrefix("1. runbooks/kafka-consumer-lag.md"))
     }
 
-    @Test func evalReportsEveryMetricAsJSON() throws {
-        let lore = try LoreProcess()
-        defer { lore.remove() }
+    @Test func evalReportsEveryMetricAsJSON() async throws {
+        let lore = try await LoreProcess.make()
         let folder = lore.folder.appendingPathComponent("beir")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try """
@@ -94,5 +90,32 @@ struct CommandLineTests {
         let fulltext = (body?["modes"] as? [String: Any])?["fulltext"] as? [String: Any]
         #expect(fulltext?["ndcg@10"] as? Double == 1.0)
         #expect(fulltext?["mrr@10"] as? Double == 1.0)
+    }
+}
+
+@Suite("lore copy")
+struct CopyCommandTests {
+    /// SQLite → PostgreSQL → SQLite through the command line, when PostgreSQL is configured; SQLite
+    /// → SQLite otherwise. Each copy is verified by counts, and the last one is searched.
+    @Test func movesAnInstallationAndBack() async throws {
+        let source = try await LoreProcess.make(.sqlite)
+        #expect(try source.run(["users", "create", "--email", "a@b.io", "--name", "A", "--password-stdin"], stdin: "long enough pw\n").status == 0)
+        let project = try source.run(["projects", "create", "--owner", "a@b.io", "--name", "Docs", "--json"])
+        #expect(project.status == 0, "\(project.stderr)")
+        let imported = try source.run(["import", LoreProcess.packageRoot.appendingPathComponent("fixtures/sample-project").path,
+                                       "--project", "docs"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+
+        let middle = try await LoreProcess.make(TestBackend.contract.contains(.postgres) ? .postgres : .sqlite)
+        let last = try await LoreProcess.make(.sqlite)
+        for (from, to) in [(source.databaseURL, middle.databaseURL), (middle.databaseURL, last.databaseURL)] {
+            let copy = try source.run(["copy", "--from", from, "--to", to, "--json"])
+            #expect(copy.status == 0, "\(copy.stderr)")
+            #expect(copy.stdout.contains("\"documents\" : 37"), "\(copy.stdout)")
+        }
+        let again = try source.run(["copy", "--from", source.databaseURL, "--to", last.databaseURL])
+        #expect(again.status == 1 && again.stderr.contains("the target is not empty"), "\(again.stderr)")
+        let search = try last.run(["search", "rollback bad deploy", "--project", "docs", "--json"])
+        #expect(search.status == 0 && search.stdout.contains("runbooks/rollback-deploy.md"), "\(search.stderr)")
     }
 }

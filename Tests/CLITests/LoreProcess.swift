@@ -1,4 +1,5 @@
 import Foundation
+import LoreTestSupport
 
 /// Runs the built `lore` executable as a child process, as a user would.
 struct LoreProcess {
@@ -17,14 +18,15 @@ struct LoreProcess {
         return packageRoot.appendingPathComponent(".build/debug/lore")
     }
 
-    let folder: URL
+    /// The database the commands use (`LORE_DATABASE_URL`): the integration backend's.
+    let database: TestDatabase
+    var folder: URL { database.folder }
+    var databaseURL: String { database.url }
 
-    init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("lore-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    /// A new working folder and a new database of `backend`.
+    static func make(_ backend: TestBackend = TestBackend.integration) async throws -> LoreProcess {
+        LoreProcess(database: try await TestDatabase.create(backend))
     }
-
-    var databaseURL: String { "sqlite://" + folder.appendingPathComponent("lore.db").path }
 
     func run(_ arguments: [String], stdin: String? = nil) throws -> Outcome {
         let process = Process()
@@ -48,9 +50,5 @@ struct LoreProcess {
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                        stderr: String(decoding: errData, as: UTF8.self))
-    }
-
-    func remove() {
-        try? FileManager.default.removeItem(at: folder)
     }
 }

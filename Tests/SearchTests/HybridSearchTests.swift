@@ -1,5 +1,6 @@
 import Foundation
 import Index
+import LoreTestSupport
 import Search
 import Testing
 import Vectors
@@ -20,32 +21,32 @@ actor EmbeddedSample {
     private var template: ScratchStore?
 
     /// A fresh store holding the embedded sample project (a copy of one embedded template).
-    func make() async throws -> ScratchStore {
+    func make(_ backend: TestBackend = .sqlite) async throws -> ScratchStore {
         let embedder = try #require(RealModel.embedder, "the model is in models/ (scripts/fetch-model)")
         if template == nil {
-            let scratch = try await ScratchStore()
-            _ = try await DirectoryImporter(store: scratch.store).importFiles(from: Fixtures.sampleProject, into: scratch.project.id)
-            let embedded = try await EmbeddingWorker(store: scratch.store, embedder: embedder, cache: nil).drain()
+            let scratch = try await ScratchStore.make()
+            _ = try await scratch.importFiles()
+            let embedded = try await scratch.embedAll(with: embedder)
             #expect(embedded == (try await scratch.store.stats(projectID: scratch.project.id)).chunks)
             #expect(try await scratch.store.embeddingQueueDepth() == 0)
             template = scratch
         }
-        return try await template!.copy()
+        return try await template!.copy(to: backend)
     }
 }
 
 @Suite("Hybrid search with the real model", .serialized)
 struct HybridSearchTests {
     /// The sample project, fully embedded, with a search service over it.
-    func embeddedSample() async throws -> (ScratchStore, SearchService<SQLiteStore>) {
+    func embeddedSample(_ backend: TestBackend) async throws -> (ScratchStore, TestSearchService) {
         let embedder = try #require(RealModel.embedder, "the model is in models/ (scripts/fetch-model)")
-        let scratch = try await EmbeddedSample.shared.make()
+        let scratch = try await EmbeddedSample.shared.make(backend)
         let semantic = SemanticSearcher.make(embedder: embedder, store: scratch.store)
-        return (scratch, SearchService(store: scratch.store, semantic: semantic))
+        return (scratch, scratch.service(semantic: semantic))
     }
 
-    @Test func meaningFindsWhatWordsMiss() async throws {
-        let (scratch, service) = try await embeddedSample()
+    @Test(arguments: TestBackend.contract) func meaningFindsWhatWordsMiss(backend: TestBackend) async throws {
+        let (scratch, service) = try await embeddedSample(backend)
         let text = "what to do when the primary database server dies"
         let semantic = try await service.search(try SearchRequest(text: text, projectIDs: [scratch.project.id], mode: .semantic))
         #expect(semantic.mode == .semantic && semantic.fallbackReason == nil)
@@ -60,16 +61,16 @@ struct HybridSearchTests {
         #expect(document.embeddingStatus == .ready)
     }
 
-    @Test func hybridKeepsTheObviousKeywordAnswers() async throws {
-        let (scratch, service) = try await embeddedSample()
+    @Test(arguments: TestBackend.contract) func hybridKeepsTheObviousKeywordAnswers(backend: TestBackend) async throws {
+        let (scratch, service) = try await embeddedSample(backend)
         for item in Fixtures.loadRankingQueries() {
             let response = try await service.search(try SearchRequest(text: item.query, projectIDs: [scratch.project.id], mode: .hybrid))
             #expect(response.hits.prefix(3).contains { $0.path == item.expected }, "\(item.query): \(response.hits.prefix(3).map(\.path))")
         }
     }
 
-    @Test func filtersAndPagingApplyToBothPaths() async throws {
-        let (scratch, service) = try await embeddedSample()
+    @Test(arguments: TestBackend.contract) func filtersAndPagingApplyToBothPaths(backend: TestBackend) async throws {
+        let (scratch, service) = try await embeddedSample(backend)
         let filtered = try await service.search(try SearchRequest(
             text: "rotating secrets safely", projectIDs: [scratch.project.id], mode: .hybrid,
             filter: DocumentFilter(pathPrefix: "runbooks/")))
@@ -83,35 +84,35 @@ struct HybridSearchTests {
         #expect(Set(seen).count == seen.count, "pages never repeat a hit")
     }
 
-    @Test func changedDocumentsAreReembeddedAndOldVectorsForgotten() async throws {
-        let (scratch, service) = try await embeddedSample()
+    @Test(arguments: TestBackend.contract) func changedDocumentsAreReembeddedAndOldVectorsForgotten(backend: TestBackend) async throws {
+        let (scratch, service) = try await embeddedSample(backend)
         let embedder = try #require(RealModel.embedder)
         let document = try await scratch.store.document(path: "runbooks/disk-full.md", in: scratch.project.id)
         let updated = try await scratch.store.updateDocument(id: document.id, in: scratch.project.id, with: DocumentUpdate(
             content: "# Disk full\nWhen the volume fills up, delete old write-ahead log segments and grow the disk."))
         #expect(updated.embeddingStatus == .pending)
-        try await EmbeddingWorker(store: scratch.store, embedder: embedder, cache: service.semantic?.cache).drain()
+        try await scratch.embedAll(with: embedder, cache: service.semantic?.cache)
         #expect(try await scratch.store.document(id: document.id, in: scratch.project.id).embeddingStatus == .ready)
         let response = try await service.search(try SearchRequest(
             text: "storage volume is out of space", projectIDs: [scratch.project.id], mode: .semantic))
         #expect(response.hits.first?.path == "runbooks/disk-full.md")
     }
 
-    @Test func aFailingEmbedderFallsBackToFullText() async throws {
-        let scratch = try await EmbeddedSample.shared.make()
+    @Test(arguments: TestBackend.contract) func aFailingEmbedderFallsBackToFullText(backend: TestBackend) async throws {
+        let scratch = try await EmbeddedSample.shared.make(backend)
         let broken = SemanticSearcher.make(embedder: UnreachableEmbedder(), store: scratch.store)
-        let service = SearchService(store: scratch.store, semantic: broken)
+        let service = scratch.service(semantic: broken)
         let response = try await service.search(try SearchRequest(text: "kafka consumer lag", projectIDs: [scratch.project.id]))
         #expect(response.mode == .fulltext && response.requestedMode == .hybrid)
         #expect(response.fallbackReason != nil)
         #expect(response.hits.first?.path == "runbooks/kafka-consumer-lag.md")
     }
 
-    @Test func aProjectWithoutVectorsFallsBackToFullText() async throws {
+    @Test(arguments: TestBackend.contract) func aProjectWithoutVectorsFallsBackToFullText(backend: TestBackend) async throws {
         let embedder = try #require(RealModel.embedder)
-        let scratch = try await ScratchStore()
-        _ = try await DirectoryImporter(store: scratch.store).importFiles(from: Fixtures.sampleProject, into: scratch.project.id)
-        let service = SearchService(store: scratch.store, semantic: SemanticSearcher.make(embedder: embedder, store: scratch.store))
+        let scratch = try await ScratchStore.make(backend)
+        _ = try await scratch.importFiles()
+        let service = scratch.service(semantic: SemanticSearcher.make(embedder: embedder, store: scratch.store))
         let response = try await service.search(try SearchRequest(text: "kafka consumer lag", projectIDs: [scratch.project.id], mode: .semantic))
         #expect(response.mode == .fulltext && response.fallbackReason == "no embeddings yet for these documents")
     }

@@ -31,7 +31,8 @@ struct CopyCommand: AsyncParsableCommand {
         // setting does not matter here.
         let source = try await DatabaseLocation.parse(from).openStore(embeddingsEnabled: false, logger: logger)
         let target = try await DatabaseLocation.parse(to).openStore(embeddingsEnabled: false, logger: logger)
-        let counts = try await copy(from: source, to: target)
+        let progress = ProgressReporter(label: "copying")
+        let counts = try await InstallationCopier.copy(from: source, to: target) { progress.update(done: $0, total: $1) }
         await source.close()
         await target.close()
         if json {
@@ -39,10 +40,5 @@ struct CopyCommand: AsyncParsableCommand {
         } else {
             Terminal.writeError("copied and verified: \(counts)")
         }
-    }
-
-    private func copy(from source: some LoreStore, to target: some LoreStore) async throws -> InstallationCounts {
-        let progress = ProgressReporter(label: "copying")
-        return try await InstallationCopier(source: source, target: target).copy { progress.update(done: $0, total: $1) }
     }
 }

@@ -40,6 +40,9 @@ extension NewUser {
         guard !name.isEmpty, name.count <= 200 else {
             throw .invalid(field: "name", reason: "must be 1–200 characters")
         }
+        guard !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw .invalid(field: "name", reason: "must not contain control characters")
+        }
         return User(id: id, email: email, name: name, passwordHash: passwordHash, createdAt: now)
     }
 }

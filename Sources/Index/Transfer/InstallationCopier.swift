@@ -1,36 +1,30 @@
 import Foundation
 
-/// Copies a whole installation from one store to another (`lore copy`) and verifies the counts.
-public struct InstallationCopier<Source: InstallationTransfer, Target: InstallationTransfer>: Sendable {
-    public let source: Source
-    public let target: Target
-    /// Documents per read and per write transaction.
-    public var batchSize = 200
+/// Why a copy did not happen or did not finish whole.
+public enum InstallationCopyError: Error, CustomStringConvertible {
+    case targetNotEmpty(InstallationCounts)
+    case countsDiffer(source: InstallationCounts, target: InstallationCounts)
 
-    public init(source: Source, target: Target) {
-        self.source = source
-        self.target = target
-    }
-
-    /// Why a copy did not happen or did not finish whole.
-    public enum Failure: Error, CustomStringConvertible {
-        case targetNotEmpty(InstallationCounts)
-        case countsDiffer(source: InstallationCounts, target: InstallationCounts)
-
-        public var description: String {
-            switch self {
-            case .targetNotEmpty(let counts): "the target is not empty (\(counts)): copy into a new database"
-            case .countsDiffer(let source, let target): "the copy is incomplete: source has \(source), target has \(target)"
-            }
+    public var description: String {
+        switch self {
+        case .targetNotEmpty(let counts): "the target is not empty (\(counts)): copy into a new database"
+        case .countsDiffer(let source, let target): "the copy is incomplete: source has \(source), target has \(target)"
         }
     }
+}
 
-    /// Copies users, projects, documents with chunks and vectors, and revoked sessions; then
-    /// compares every count. `progress` receives (documents copied, documents in all).
+/// Copies a whole installation from one store to another (`lore copy`) and verifies the counts.
+public enum InstallationCopier {
+    /// Copies users, projects, documents with chunks and vectors, and revoked sessions, in
+    /// transactions of `batchSize` documents; then compares every count.
+    /// `progress` receives (documents copied, documents in all).
     @discardableResult
-    public func copy(progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> InstallationCounts {
+    public static func copy(
+        from source: some InstallationTransfer, to target: some InstallationTransfer, batchSize: Int = 200,
+        progress: @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> InstallationCounts {
         let existing = try await target.counts()
-        guard existing.isEmpty else { throw Failure.targetNotEmpty(existing) }
+        guard existing.isEmpty else { throw InstallationCopyError.targetNotEmpty(existing) }
         let expected = try await source.counts()
         try await target.importUsers(try await source.exportUsers())
         let projects = try await source.exportProjects()
@@ -50,7 +44,7 @@ public struct InstallationCopier<Source: InstallationTransfer, Target: Installat
         }
         try await target.importRevokedSessions(try await source.exportRevokedSessions())
         let actual = try await target.counts()
-        guard actual == expected else { throw Failure.countsDiffer(source: expected, target: actual) }
+        guard actual == expected else { throw InstallationCopyError.countsDiffer(source: expected, target: actual) }
         return actual
     }
 }

@@ -1,27 +1,30 @@
 import Foundation
 import Index
 
+/// The counts of one import run.
+public struct ImportReport: Sendable, Equatable, Codable {
+    /// A file that could not be imported, and why.
+    public struct Failure: Sendable, Equatable, Codable {
+        public var path: String
+        public var reason: String
+    }
+
+    public var created = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var failed: [Failure] = []
+
+    public var processed: Int { created + updated + unchanged + failed.count }
+}
+
 /// Imports a folder of Markdown and text files into a project, in batched transactions.
 ///
 /// A file's document path is its path relative to the folder. Files whose content hash equals
 /// the stored document's are skipped without a write, so running an import twice is cheap and
 /// changes nothing. Unreadable or invalid files are reported per file and never stop the rest.
 public struct DirectoryImporter<Store: DocumentStore>: Sendable {
-    /// The counts of one import run.
-    public struct Report: Sendable, Equatable, Codable {
-        public var created = 0
-        public var updated = 0
-        public var unchanged = 0
-        public var failed: [Failure] = []
-
-        public var processed: Int { created + updated + unchanged + failed.count }
-    }
-
-    /// A file that could not be imported, and why.
-    public struct Failure: Sendable, Equatable, Codable {
-        public var path: String
-        public var reason: String
-    }
+    public typealias Report = ImportReport
+    public typealias Failure = ImportReport.Failure
 
     public static var defaultPatterns: [String] { ["*.md", "*.markdown", "*.txt"] }
 

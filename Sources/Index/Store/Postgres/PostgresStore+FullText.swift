@@ -12,15 +12,24 @@ extension PostgresStore {
     /// `ts_headline` options: about 32 words around the matches, marked with private-use
     /// characters that ``Snippet`` turns into `<mark>` after escaping the text.
     static let headlineOptions =
-        "StartSel=\(Snippet.openMarker), StopSel=\(Snippet.closeMarker), MaxWords=32, MinWords=12, MaxFragments=1, FragmentDelimiter=\" … \""
+        "StartSel=\(Snippet.openMarker), StopSel=\(Snippet.closeMarker), MaxWords=32, MinWords=12"
 
-    /// Private-use stand-ins for `<` and `>`: `ts_headline` drops whatever its parser reads as an
-    /// HTML tag (`<b>`), so the text goes in without angle brackets and gets them back after.
-    static let angleStandIns = "\u{E002}\u{E003}"
+    /// Punctuation that PostgreSQL's parser glues words with (`resp.headers`, `a/b`, `x@y`,
+    /// `rate-limit`) or drops (`<b>` as an HTML tag). `ts_headline` gets the text with each
+    /// replaced by a private-use stand-in, which it reads as a plain separator, so it finds the
+    /// same words as the index (see ``SearchText``); the snippet gets them back after.
+    static let headlinePunctuation = Array("<>.-/@_:+~&=%#?\\")
+    static let headlineStandIns = headlinePunctuation.indices.map { Character(Unicode.Scalar(0xE010 + UInt32($0))!) }
 
-    /// The HTML snippet of a `ts_headline` result: brackets restored, text escaped, matches marked.
+    /// The SQL expression of a chunk's text as `ts_headline` should read it.
+    static func headlineText(into sql: inout SQLBuilder) -> String {
+        "translate(c.text, \(sql.bind(String(headlinePunctuation))), \(sql.bind(String(headlineStandIns))))"
+    }
+
+    /// The HTML snippet of a `ts_headline` result: punctuation restored, text escaped, matches marked.
     static func snippet(fromHeadline headline: String) -> String {
-        Snippet.html(fromMarked: headline.replacingOccurrences(of: "\u{E002}", with: "<").replacingOccurrences(of: "\u{E003}", with: ">"))
+        let restore = Dictionary(uniqueKeysWithValues: zip(headlineStandIns, headlinePunctuation))
+        return Snippet.html(fromMarked: String(headline.map { restore[$0] ?? $0 }))
     }
 
     /// Ranks documents by their best chunk's `ts_rank` over the GIN-indexed `tsvector`.
@@ -39,7 +48,7 @@ extension PostgresStore {
         let limit = sql.bind(request.limit)
         let offset = sql.bind(request.offset)
         let snippet = request.includesSnippets
-            ? "ts_headline(\(TSQueryExpression.configuration), translate(c.text, '<>', \(sql.bind(Self.angleStandIns))), query.r, \(sql.bind(Self.headlineOptions)))"
+            ? "ts_headline(\(TSQueryExpression.configuration), \(Self.headlineText(into: &sql)), query.r, \(sql.bind(Self.headlineOptions)))"
             : "''"
         sql.append("""
             WITH \(queryCTE),
@@ -99,12 +108,15 @@ extension PostgresStore {
         guard !chunkIDs.isEmpty, !projectIDs.isEmpty else { return [:] }
         var sql = SQLBuilder()
         let queryCTE = TSQueryExpression.queryCTE(query, into: &sql)
+        let text = Self.headlineText(into: &sql)
+        let options = sql.bind(Self.headlineOptions)
+        let chunks = sql.bind(chunkIDs)
+        let projects = sql.bind(projectIDs)
         sql.append("""
             WITH \(queryCTE)
-            SELECT c.id, ts_headline(\(TSQueryExpression.configuration), translate(c.text, '<>', \(sql.bind(Self.angleStandIns))), query.r,
-                                     \(sql.bind(Self.headlineOptions))) AS snippet
+            SELECT c.id, ts_headline(\(TSQueryExpression.configuration), \(text), query.r, \(options)) AS snippet
             FROM chunk c CROSS JOIN query
-            WHERE c.id = ANY(\(sql.bind(chunkIDs))) AND c.project_id = ANY(\(sql.bind(projectIDs))) AND c.search @@ query.q
+            WHERE c.id = ANY(\(chunks)) AND c.project_id = ANY(\(projects)) AND c.search @@ query.q
             """)
         var snippets: [Int64: String] = [:]
         for row in try await rows(sql.query) {

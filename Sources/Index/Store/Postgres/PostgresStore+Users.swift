@@ -16,7 +16,9 @@ extension PostgresStore: UserStore {
     }
 
     public func user(email: String) async throws -> User {
-        try await fetchUser(try await rows("SELECT * FROM lore_user WHERE email = \(email.lowercased())"))
+        // No stored address holds a NUL, and PostgreSQL text cannot carry one.
+        guard !email.utf8.contains(0) else { throw IndexError.notFound(entity: "user") }
+        return try await fetchUser(try await rows("SELECT * FROM lore_user WHERE email = \(email.lowercased())"))
     }
 
     private func fetchUser(_ rows: [PostgresRandomAccessRow]) async throws -> User {
@@ -45,8 +47,20 @@ extension PostgresStore: SessionStore {
 }
 
 extension PostgresStore: StoreHealth {
+    /// How long a readiness check waits for the database: while the server is down, the pool
+    /// keeps retrying and queries would wait for it.
+    static let pingTimeout: Duration = .seconds(2)
+
     public func ping() async throws {
-        _ = try await rows("SELECT 1")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { _ = try await self.rows("SELECT 1") }
+            group.addTask {
+                try await Task.sleep(for: Self.pingTimeout)
+                throw IndexError.storage(reason: "the database did not answer within \(Self.pingTimeout)")
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
     }
 }
 

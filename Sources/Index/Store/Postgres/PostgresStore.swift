@@ -151,6 +151,9 @@ public final class PostgresStore: Sendable {
             return IndexError.conflict(field: conflictField(constraint), reason: "already exists")
         case "23503":
             return IndexError.notFound(entity: "project")
+        case "22021", "22P05":
+            // Text PostgreSQL cannot store (a NUL character): the input's fault, not the server's.
+            return IndexError.invalid(field: error.serverInfo?[.columnName] ?? "text", reason: "must not contain NUL characters")
         default:
             let message = error.serverInfo?[.message] ?? "\(error.code)"
             return IndexError.storage(reason: [context, message].compactMap { $0 }.joined(separator: ": "))

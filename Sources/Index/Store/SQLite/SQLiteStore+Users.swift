@@ -41,6 +41,7 @@ public enum EmailAddress {
         let valid = trimmed.utf8.count <= 254 && parts.count == 2 && !parts[0].isEmpty
             && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
             && !trimmed.contains(where: { $0.isWhitespace || $0.isNewline })
+            && !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
         guard valid else { throw .invalid(field: "email", reason: "must be an e-mail address") }
         return trimmed
     }
