@@ -2,6 +2,8 @@
 # HTTP search under concurrent load: a release `lore serve` over the 1,400-document Cranfield
 # project (full text; LORE_EMBEDDER=none unless set), driven by wrk with the 225 Cranfield
 # queries in rotation.  Benchmarks/run-http-load.sh [connections] [seconds]
+# LORE_BENCH_DATABASE_URL=postgres://…/EMPTY_DATABASE runs the same on PostgreSQL (default: a new
+# SQLite file); the database must be empty.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 connections=${1:-16}
@@ -11,7 +13,7 @@ swift build -c release --product lore >&2
 lore="$PWD/.build/release/lore"
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-export LORE_DATABASE_URL="sqlite://$work/lore.db" LORE_EMBEDDER="${LORE_EMBEDDER:-none}" LORE_LOG_LEVEL=error
+export LORE_DATABASE_URL="${LORE_BENCH_DATABASE_URL:-sqlite://$work/lore.db}" LORE_EMBEDDER="${LORE_EMBEDDER:-none}" LORE_LOG_LEVEL=error
 # One API key drives all the load: lift its rate limit so the figure is the server's, not the limiter's.
 export LORE_RATE_LIMIT_REQUESTS=100000000
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
