@@ -1,6 +1,7 @@
+import API
 import ArgumentParser
 import Foundation
-
+import Logging
 import Search
 import Vectors
 
@@ -12,6 +13,8 @@ struct EvalCommand: AsyncParsableCommand {
     @Argument(help: "The BEIR folder.") var directory: String
     @Option(help: "Comma-separated modes: fulltext,semantic,hybrid.") var mode = "fulltext,semantic,hybrid"
     @Flag(help: "Print the report as JSON.") var json = false
+    @Option(help: "An empty database to evaluate in (sqlite://… or postgres://…); default a temporary SQLite file.")
+    var database: String?
 
     func validate() throws {
         _ = try modes()
@@ -32,8 +35,18 @@ struct EvalCommand: AsyncParsableCommand {
         let modes = try modes()
         let embedder = modes.contains(where: { $0 != .fulltext })
             ? try await EmbedderSettings(environment: Settings().variables).makeEmbedder() : nil
-        let report = try await Evaluator(embedder: embedder).evaluate(dataset, modes: modes) { phase, done, total in
+        let evaluator = Evaluator(embedder: embedder)
+        let progress: @Sendable (String, Int, Int) -> Void = { phase, done, total in
             reporter.update(phase: phase, done: done, total: total)
+        }
+        let report: Evaluator.Report
+        if let database {
+            let store = try await DatabaseLocation.parse(database).openStore(
+                embeddingsEnabled: evaluator.needsVectors(modes), logger: Logger(label: "lore.eval"))
+            report = try await evaluator.evaluate(dataset, modes: modes, in: store, progress: progress)
+            await store.close()
+        } else {
+            report = try await evaluator.evaluate(dataset, modes: modes, progress: progress)
         }
         if json {
             try JSONOutput.print(EvalJSON(report))

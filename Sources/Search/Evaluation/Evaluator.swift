@@ -38,15 +38,30 @@ public struct Evaluator: Sendable {
         self.embedder = embedder
     }
 
-    /// Evaluates `dataset` in `modes`; `progress` gets a phase name and (done, total).
+    /// Whether `modes` need vectors (and so a store that queues embeddings).
+    public func needsVectors(_ modes: [SearchMode]) -> Bool {
+        embedder != nil && modes.contains { $0 != .fulltext }
+    }
+
+    /// Evaluates `dataset` in `modes` on a new SQLite file in a temporary folder; `progress` gets
+    /// a phase name and (done, total).
     public func evaluate(
         _ dataset: BEIRDataset, modes: [SearchMode], progress: @Sendable (String, Int, Int) -> Void = { _, _, _ in }
     ) async throws -> Report {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lore-eval-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let needsVectors = embedder != nil && modes.contains { $0 != .fulltext }
         let store = try SQLiteStore(path: folder.appendingPathComponent("eval.db").path,
-                                    preparer: DocumentPreparer(chunker: chunker), embeddingsEnabled: needsVectors)
+                                    preparer: DocumentPreparer(chunker: chunker), embeddingsEnabled: needsVectors(modes))
+        return try await evaluate(dataset, modes: modes, in: store, progress: progress)
+    }
+
+    /// Evaluates `dataset` in `modes` on `store` (an empty store of either backend, opened with
+    /// this evaluator's chunker and embeddings enabled when ``needsVectors(_:)``).
+    public func evaluate(
+        _ dataset: BEIRDataset, modes: [SearchMode], in store: some Store,
+        progress: @Sendable (String, Int, Int) -> Void = { _, _, _ in }
+    ) async throws -> Report {
+        let needsVectors = needsVectors(modes)
         let user = try await store.createUser(NewUser(email: "eval@lore.invalid", name: "Evaluation", passwordHash: "-"))
         let project = try await store.createProject(NewProject(ownerId: user.id, name: dataset.name)).project
 

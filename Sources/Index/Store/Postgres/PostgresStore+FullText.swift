@@ -2,13 +2,15 @@ import Foundation
 import PostgresNIO
 
 extension PostgresStore {
-    /// `ts_rank` weights {D, C, B, A} = body, heading, path, title: the proportions of the SQLite
-    /// path's BM25 column weights (1, 2, 3, 5).
-    static let rankWeights = "'{0.2, 0.4, 0.6, 1.0}'::float4[]"
+    /// `ts_rank` weights {D, C, B, A} = body, heading, path, title. Chosen on Cranfield
+    /// (nDCG@10): {0.2, 0.4, 0.6, 1.0} 0.362, {0.3, 0.5, 0.7, 1.0} 0.370, {0.4, 0.6, 0.8, 1.0} 0.371.
+    static let rankWeights = "'{0.4, 0.6, 0.8, 1.0}'::float4[]"
     /// Weights that score a chunk by its own heading and body only, to pick a hit's passage.
     static let passageWeights = "'{0.2, 0.4, 0, 0}'::float4[]"
-    /// `ts_rank` normalisation 1: divide by 1 + log(length), so long chunks do not win by size.
-    static let rankNormalization = 1
+    /// `ts_rank` normalisation 32, rank / (rank + 1): a term's score saturates as it repeats, as
+    /// BM25's does. Measured on Cranfield (nDCG@10): 0 → 0.350, 1 (log length) → 0.348,
+    /// 2 (length) → 0.284, 16 → 0.349, 32 → 0.362 (all with weights {0.2, 0.4, 0.6, 1.0}).
+    static let rankNormalization = 32
     /// `ts_headline` options: about 32 words around the matches, marked with private-use
     /// characters that ``Snippet`` turns into `<mark>` after escaping the text.
     static let headlineOptions =
@@ -32,15 +34,30 @@ extension PostgresStore {
         return Snippet.html(fromMarked: String(headline.map { restore[$0] ?? $0 }))
     }
 
-    /// Ranks documents by their best chunk's `ts_rank` over the GIN-indexed `tsvector`.
+    /// Ranks documents by their best chunk's BM25-like score over the GIN-indexed `tsvector`.
     ///
-    /// One statement: matching chunks of the projects (the GIN index finds them), each
+    /// `ts_rank` weighs how often and where (title, path, heading, body) a term occurs, with
+    /// length normalisation, but knows nothing of how rare a term is. So each ranking term is
+    /// scored on its own and weighted by its inverse document frequency among the projects'
+    /// chunks (counted in a first round trip), as BM25 does. On Cranfield's long queries this
+    /// lifts nDCG@10 from 0.314 (one `ts_rank` of the whole query) to 0.348, and the weights and
+    /// normalisation below to 0.371 (SQLite's FTS5 BM25: 0.378).
+    ///
+    /// Then one statement: matching chunks of the projects (the GIN index finds them), each
     /// document's best score and the chunk whose heading and body match best, the total from a
     /// window count, and headlines computed only for the page.
     public func searchFullText(_ request: FullTextRequest) async throws -> FullTextResults {
         guard !request.projectIDs.isEmpty, request.limit > 0 else { return FullTextResults(hits: [], total: 0) }
+        let terms = request.query.optional + request.query.required
+        let weights = try await inverseDocumentFrequencies(of: terms, projectIDs: request.projectIDs)
         var sql = SQLBuilder()
         let queryCTE = TSQueryExpression.queryCTE(request.query, into: &sql)
+        var termScores: [String] = []
+        for (term, weight) in zip(terms, weights) where weight > 0 {
+            let tsquery = TSQueryExpression.render(term, into: &sql)
+            termScores.append("\(sql.bind(weight)) * ts_rank(\(Self.rankWeights), c.search, \(tsquery), \(Self.rankNormalization))")
+        }
+        let score = termScores.isEmpty ? "0::float8" : termScores.joined(separator: " + ")
         let projects = sql.bind(request.projectIDs)
         let filters = Self.filterConditions(request.filter, into: &sql)
         let documentJoin = filters.isEmpty ? "" : "JOIN document d ON d.id = c.document_id"
@@ -54,7 +71,7 @@ extension PostgresStore {
             WITH \(queryCTE),
             matches AS (
                 SELECT c.id, c.document_id, c.position, c.heading,
-                       ts_rank(\(Self.rankWeights), c.search, query.r, \(Self.rankNormalization)) AS score,
+                       (\(score))::float8 AS score,
                        ts_rank(\(Self.passageWeights), c.search, query.r, \(Self.rankNormalization)) AS passage
                 FROM chunk c \(documentJoin) CROSS JOIN query
                 WHERE c.project_id = ANY(\(projects)) AND c.search @@ query.q\(filterClause)
@@ -83,11 +100,31 @@ extension PostgresStore {
             hits.append(FullTextHit(
                 documentId: try row.value("document_id"), projectId: try row.value("project_id"),
                 path: try row.value("path"), title: try row.value("title"),
-                score: Double(try row.value("score", as: Float.self)), rank: request.offset + index + 1,
+                score: try row.value("score", as: Double.self), rank: request.offset + index + 1,
                 chunkId: try row.value("id"), chunkIndex: try row.value("position"), chunkHeading: try row.value("heading"),
                 snippet: Self.snippet(fromHeadline: try row.value("snippet"))))
         }
         return FullTextResults(hits: hits, total: total)
+    }
+
+    /// BM25's inverse document frequency of each term among the chunks of the projects,
+    /// ln(1 + (N − df + ½) / (df + ½)), counted with the GIN index in one round trip.
+    func inverseDocumentFrequencies(of terms: [SearchQuery.Term], projectIDs: [UUID]) async throws -> [Double] {
+        guard !terms.isEmpty else { return [] }
+        var sql = SQLBuilder()
+        let projects = sql.bind(projectIDs)
+        var columns = ["(SELECT count(*) FROM chunk WHERE project_id = ANY(\(projects))) AS n"]
+        for (index, term) in terms.enumerated() {
+            let tsquery = TSQueryExpression.render(term, into: &sql)
+            columns.append("(SELECT count(*) FROM chunk WHERE project_id = ANY(\(projects)) AND search @@ \(tsquery)) AS df\(index)")
+        }
+        sql.append("SELECT " + columns.joined(separator: ", "))
+        let row = try await rows(sql.query)[0]
+        let total = Double(try row.value("n", as: Int64.self))
+        return try terms.indices.map { index in
+            let frequency = Double(try row.value("df\(index)", as: Int64.self))
+            return frequency == 0 ? 0 : log(1 + (total - frequency + 0.5) / (frequency + 0.5))
+        }
     }
 
     /// The number of documents with a matching chunk that pass the filter.
