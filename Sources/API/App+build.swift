@@ -29,15 +29,17 @@ public func buildApplication<AppStore: Store>(
     let embedder = try await arguments.embedderSettings.makeEmbedder()
     let semantic = embedder.map { SemanticSearcher.make(embedder: $0, store: store) }
     let metrics = LoreMetrics()
-    let cached = CachedStore(base: store, onLookup: { metrics.recordCacheLookup(hit: $0) })
+    let wake = WorkSignal()
+    let cached = CachedStore(base: store, onLookup: { metrics.recordCacheLookup(hit: $0) }, onDocumentsWritten: { wake.notify() })
     let router = buildRouter(arguments, cachedStore: cached, tokens: tokens, semantic: semantic, metrics: metrics)
     var services: [any Service] = [StoreClosingService(store: store)]
     if let feed = store as? any StoreChangeFeed {
         services.append(StoreChangeService(changes: feed.changes(), store: cached, semantic: semantic, logger: logger))
     }
     if let semantic {
-        services.append(EmbeddingWorkerService(worker: EmbeddingWorker(
-            store: store, embedder: semantic.embedder, cache: semantic.cache, logger: logger)))
+        var worker = EmbeddingWorker(store: store, embedder: semantic.embedder, cache: semantic.cache, logger: logger)
+        worker.wake = wake
+        services.append(EmbeddingWorkerService(worker: worker))
     }
     return Application(
         router: router,

@@ -12,6 +12,8 @@ import Index
 public struct CachedStore<Base: Store>: Store, StoreTotalsReporting {
     public let base: Base
     let onLookup: @Sendable (_ hit: Bool) -> Void
+    /// Told after every document write (the embedding worker wakes on it).
+    let onDocumentsWritten: @Sendable () -> Void
     let users = LookupCache<UUID, User>()
     let projectsByID = LookupCache<UUID, Project>()
     /// Keyed by the key's SHA-256, so no key is held in clear text.
@@ -25,9 +27,13 @@ public struct CachedStore<Base: Store>: Store, StoreTotalsReporting {
         var limit: Int
     }
 
-    public init(base: Base, onLookup: @escaping @Sendable (_ hit: Bool) -> Void = { _ in }) {
+    public init(
+        base: Base, onLookup: @escaping @Sendable (_ hit: Bool) -> Void = { _ in },
+        onDocumentsWritten: @escaping @Sendable () -> Void = {}
+    ) {
         self.base = base
         self.onLookup = onLookup
+        self.onDocumentsWritten = onDocumentsWritten
     }
 
     private func cached<Key: Hashable & Sendable, Value: Sendable>(
@@ -130,16 +136,20 @@ public struct CachedStore<Base: Store>: Store, StoreTotalsReporting {
     // MARK: Pass-through
 
     public func createDocument(_ document: NewDocument, in projectID: UUID) async throws -> Document {
-        try await base.createDocument(document, in: projectID)
+        defer { onDocumentsWritten() }
+        return try await base.createDocument(document, in: projectID)
     }
     public func updateDocument(id: UUID, in projectID: UUID, with update: DocumentUpdate) async throws -> Document {
-        try await base.updateDocument(id: id, in: projectID, with: update)
+        defer { onDocumentsWritten() }
+        return try await base.updateDocument(id: id, in: projectID, with: update)
     }
     public func upsertDocument(_ document: NewDocument, in projectID: UUID) async throws -> (Document, WriteOutcome) {
-        try await base.upsertDocument(document, in: projectID)
+        defer { onDocumentsWritten() }
+        return try await base.upsertDocument(document, in: projectID)
     }
     public func writeDocuments(_ documents: [NewDocument], mode: BulkMode, in projectID: UUID) async throws -> [BulkItemResult] {
-        try await base.writeDocuments(documents, mode: mode, in: projectID)
+        defer { onDocumentsWritten() }
+        return try await base.writeDocuments(documents, mode: mode, in: projectID)
     }
     public func document(id: UUID, in projectID: UUID) async throws -> Document { try await base.document(id: id, in: projectID) }
     public func document(path: String, in projectID: UUID) async throws -> Document { try await base.document(path: path, in: projectID) }

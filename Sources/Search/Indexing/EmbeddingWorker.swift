@@ -17,6 +17,8 @@ public struct EmbeddingWorker<Store: EmbeddingStore>: Sendable {
     public var batchSize = 32
     public var maximumAttempts = 5
     public var idleDelay: Duration = .milliseconds(500)
+    /// Wakes the idle worker as soon as a write queues chunks, instead of at the next poll.
+    public var wake: WorkSignal?
     let logger: Logger
 
     public init(store: Store, embedder: any Embedder, cache: VectorIndexCache?, logger: Logger = Logger(label: "lore.embedding")) {
@@ -26,12 +28,17 @@ public struct EmbeddingWorker<Store: EmbeddingStore>: Sendable {
         self.logger = logger
     }
 
-    /// Processes the queue until the task is cancelled, sleeping briefly whenever it is empty.
+    /// Processes the queue until the task is cancelled, waiting briefly (or until ``wake`` is
+    /// notified) whenever it is empty. The poll also picks up work other processes queued.
     public func run() async {
         while !Task.isCancelled {
             let processed = (try? await processBatch()) ?? 0
             if processed == 0 {
-                try? await Task.sleep(for: idleDelay)
+                if let wake {
+                    await wake.wait(upTo: idleDelay)
+                } else {
+                    try? await Task.sleep(for: idleDelay)
+                }
             }
         }
     }
