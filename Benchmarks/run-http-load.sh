@@ -32,7 +32,9 @@ echo "load-test-password" | "$lore" users create --email load@example.com --name
 created=$("$lore" projects create --owner load@example.com --name Cranfield --json)
 key=$(echo "$created" | python3 -c 'import json,sys; print(json.load(sys.stdin)["apiKey"])')
 id=$(echo "$created" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+started=$(date +%s.%N)
 "$lore" import "$work/docs" --project cranfield >&2
+echo "== import: 1400 documents in $(python3 -c "print(round($(date +%s.%N) - $started, 2))") s"
 
 "$lore" serve --port "$port" > "$work/serve.log" 2>&1 &
 server=$!
@@ -46,5 +48,6 @@ request = function()
   return wrk.format("GET", "/api/v1/projects/$id/search?mode=fulltext&limit=10&q=" .. q, {["X-API-Key"] = "$key"})
 end
 LUA
-echo "== wrk: $connections connections, $seconds s, 2 threads, GET /api/v1/projects/{id}/search (fulltext, limit 10)"
-wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/queries.lua" "http://127.0.0.1:$port"
+threads=$(( connections < 2 ? 1 : 2 ))
+echo "== wrk: $connections connections, $seconds s, $threads threads, GET /api/v1/projects/{id}/search (fulltext, limit 10)"
+wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$work/queries.lua" "http://127.0.0.1:$port"
