@@ -36,16 +36,17 @@ public struct SemanticSearcher: Sendable {
         case embedderFailed(String)
     }
 
+    /// A ranking of documents by meaning, with the query vector it was made from.
+    struct Ranking: Sendable {
+        var query: [Float]
+        var matches: [DocumentMatch]
+    }
+
     /// Up to `depth` documents of the projects, best first; documents must pass `allowed` when given.
     func rank(
         _ text: String, projectIDs: [UUID], allowed: Set<UUID>?, depth: Int, store: some EmbeddingStore
-    ) async throws -> [DocumentMatch] {
-        var indexes: [VectorIndex] = []
-        for project in projectIDs {
-            let index = try await cache.index(for: project)
-            if index.count > 0 { indexes.append(index) }
-        }
-        guard !indexes.isEmpty else { throw Unavailable.noVectors }
+    ) async throws -> Ranking {
+        let indexes = try await loadedIndexes(projectIDs)
         let query: [Float]
         do {
             guard let vector = try await embedder.embed([text]).first else { throw Unavailable.embedderFailed("no vector returned") }
@@ -55,6 +56,44 @@ public struct SemanticSearcher: Sendable {
         } catch {
             throw Unavailable.embedderFailed("\(error)")
         }
+        return Ranking(query: query, matches: try await rank(query, in: indexes, allowed: allowed, depth: depth, store: store))
+    }
+
+    /// Pseudo-relevance feedback (Rocchio, on embeddings): the query moved towards the best
+    /// chunks of the documents a first ranking put on top, `query + weight · mean(chunks)`, and
+    /// the projects ranked again by it. `feedback` are matches of `ranking` (their best chunks
+    /// are the ones used); the caller picks them, e.g. from a fused ranking.
+    func refine(
+        _ ranking: Ranking, feedback: [DocumentMatch], weight: Float, projectIDs: [UUID], allowed: Set<UUID>?, depth: Int,
+        store: some EmbeddingStore
+    ) async throws -> Ranking {
+        let indexes = try await loadedIndexes(projectIDs)
+        let vectors = feedback.compactMap { match in indexes.lazy.compactMap { $0.vector(chunkID: match.excerpt.chunkID) }.first }
+        guard !vectors.isEmpty else { return ranking }
+        var query = ranking.query
+        let norm = sqrt(query.reduce(0) { $0 + $1 * $1 })
+        for index in query.indices {
+            // The stored vectors are unit length: scale the query to match before adding.
+            query[index] = query[index] / max(norm, .leastNormalMagnitude)
+                + weight * vectors.reduce(0) { $0 + $1[index] } / Float(vectors.count)
+        }
+        return Ranking(query: query, matches: try await rank(query, in: indexes, allowed: allowed, depth: depth, store: store))
+    }
+
+    /// The projects' indexes that hold vectors; throws ``Unavailable/noVectors`` when none does.
+    private func loadedIndexes(_ projectIDs: [UUID]) async throws -> [VectorIndex] {
+        var indexes: [VectorIndex] = []
+        for project in projectIDs {
+            let index = try await cache.index(for: project)
+            if index.count > 0 { indexes.append(index) }
+        }
+        guard !indexes.isEmpty else { throw Unavailable.noVectors }
+        return indexes
+    }
+
+    private func rank(
+        _ query: [Float], in indexes: [VectorIndex], allowed: Set<UUID>?, depth: Int, store: some EmbeddingStore
+    ) async throws -> [DocumentMatch] {
         var best: [UUID: VectorHit] = [:]
         for index in indexes {
             for hit in try index.search(query, k: depth * 3, allowedDocuments: allowed)

@@ -1,7 +1,7 @@
 import Foundation
 import Index
 import LoreTestSupport
-import Search
+@testable import Search
 import Testing
 import Vectors
 
@@ -127,4 +127,26 @@ struct UnreachableEmbedder: Embedder {
         throw VectorError.embedderFailed(reason: "connection refused", retryable: true)
     }
     func tokenCount(_ text: String) -> Int? { nil }
+}
+
+@Suite("Pseudo-relevance feedback", .serialized)
+struct FeedbackTests {
+    /// Moving the query towards a document's best chunk brings that document up, and ranking
+    /// again with no usable feedback changes nothing.
+    @Test func feedbackMovesTheRankingTowardsItsDocuments() async throws {
+        let embedder = try #require(RealModel.embedder, "the model is in models/ (scripts/fetch-model)")
+        let scratch = try await EmbeddedSample.shared.make()
+        let semantic = SemanticSearcher.make(embedder: embedder, store: scratch.store)
+        let first = try await semantic.rank("how we page people at night", projectIDs: [scratch.project.id], allowed: nil,
+                                            depth: 20, store: scratch.store)
+        let target = try #require(first.matches.dropFirst(5).first, "a document outside the top five")
+        let refined = try await semantic.refine(first, feedback: [target], weight: 1.0, projectIDs: [scratch.project.id],
+                                                allowed: nil, depth: 20, store: scratch.store)
+        let before = try #require(first.matches.firstIndex { $0.excerpt.documentID == target.excerpt.documentID })
+        let after = try #require(refined.matches.firstIndex { $0.excerpt.documentID == target.excerpt.documentID })
+        #expect(after < before, "rank \(before + 1) → \(after + 1)")
+        let unchanged = try await semantic.refine(first, feedback: [], weight: 1.0, projectIDs: [scratch.project.id],
+                                                  allowed: nil, depth: 20, store: scratch.store)
+        #expect(unchanged.matches.map(\.excerpt.chunkID) == first.matches.map(\.excerpt.chunkID))
+    }
 }

@@ -64,6 +64,14 @@ public final class VectorIndex: @unchecked Sendable {
         lock.withReadLock { matrix.row(of: chunkID) != nil }
     }
 
+    /// The stored (unit-length) vector of a chunk, or `nil` when the index does not hold it.
+    public func vector(chunkID: Int64) -> [Float]? {
+        lock.withReadLock {
+            guard let row = matrix.row(of: chunkID) else { return nil }
+            return Array(UnsafeBufferPointer(start: matrix.row(row), count: dimension))
+        }
+    }
+
     /// Makes room for `rows` vectors so loading that many does not regrow the matrix.
     public func reserveCapacity(_ rows: Int) {
         lock.withWriteLock { matrix.reserveCapacity(rows) }
