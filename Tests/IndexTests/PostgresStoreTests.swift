@@ -123,4 +123,22 @@ struct PostgresStoreTests {
         try await store.ping()
         await store.close()
     }
+
+    /// With every connection busy (or the server gone), a query gives up after the connect
+    /// timeout with a storage error (a 503), instead of queueing in the pool for a minute.
+    @Test func waitingForAConnectionIsBoundedByTheConnectTimeout() async throws {
+        let base = try #require(TestBackend.postgresURL)
+        let store = try await PostgresStore(url: base + "?pool_size=1&connect_timeout=1")
+        let holder = Task { try await store.rows("SELECT pg_sleep(4)") }
+        try await Task.sleep(for: .milliseconds(300))
+        await #expect {
+            _ = try await store.rows("SELECT 1")
+        } throws: { error in
+            guard case .storage(let reason) = error as? IndexError else { return false }
+            return reason.contains("no database connection within")
+        }
+        _ = try await holder.value
+        #expect(try await store.rows("SELECT 1 AS one")[0].value("one", as: Int.self) == 1)
+        await store.close()
+    }
 }

@@ -16,14 +16,17 @@ extension PostgresStore: StoreChangeFeed {
         try await connection.query("SELECT pg_notify(\(Self.changeChannel), \(message))", logger: logger)
     }
 
-    /// Listens on one pooled connection for as long as `task` runs, reconnecting after failures
-    /// (a server restart); after a reconnection subscribers get `.resynchronize`, since
-    /// notifications sent while no one listened are lost.
-    static func listen(client: PostgresClient, hub: StoreChangeHub, instanceID: UUID, logger: Logger) async {
+    /// Listens on a connection of its own (outside the pool, so `pool_size` stays whole for
+    /// queries) for as long as the calling task runs, reconnecting after failures (a server
+    /// restart); after a reconnection subscribers get `.resynchronize`, since notifications sent
+    /// while no one listened are lost.
+    static func listen(settings: PostgresSettings, hub: StoreChangeHub, instanceID: UUID, logger: Logger) async {
         var listenedBefore = false
         while !Task.isCancelled {
             do {
-                try await client.withConnection { connection in
+                let connection = try await PostgresConnection.connect(
+                    configuration: try settings.connectionConfiguration(), id: 1, logger: logger)
+                do {
                     try await connection.listen(on: changeChannel) { notifications in
                         if listenedBefore { hub.publish(.resynchronize) }
                         listenedBefore = true
@@ -33,7 +36,11 @@ extension PostgresStore: StoreChangeFeed {
                             }
                         }
                     }
+                } catch {
+                    try? await connection.close()
+                    throw error
                 }
+                try? await connection.close()
             } catch {
                 guard !Task.isCancelled else { return }
                 logger.warning("lost the change notifications connection; reconnecting", metadata: ["error": .string("\(error)")])

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import Synchronization
 
 /// The PostgreSQL implementation of every store protocol, on a PostgresNIO connection pool.
 ///
@@ -67,7 +68,7 @@ public final class PostgresStore: Sendable {
         let instanceID = UUID()
         changeHub = hub
         self.instanceID = instanceID
-        listenTask = Task { await Self.listen(client: client, hub: hub, instanceID: instanceID, logger: logger) }
+        listenTask = Task { await Self.listen(settings: settings, hub: hub, instanceID: instanceID, logger: logger) }
     }
 
     /// Opens the store at a `postgres://` URL (see ``PostgresSettings``).
@@ -99,7 +100,9 @@ public final class PostgresStore: Sendable {
     /// Runs `query` on a pooled connection and collects its rows.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
         do {
-            return try await Self.collect(try await client.query(query, logger: logger))
+            return try await withConnection { connection in
+                try await Self.collect(try await connection.query(query, logger: self.logger))
+            }
         } catch {
             throw Self.translate(error)
         }
@@ -111,13 +114,46 @@ public final class PostgresStore: Sendable {
     }
 
     /// Runs `body` in one transaction (committed when it returns, rolled back when it throws).
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            return try await withConnection { connection in
+                try await connection.withTransaction(logger: self.logger) { connection in try await body(connection) }
+            }
         } catch let error as PostgresTransactionError {
             throw Self.translate(error.closureError ?? error.beginError ?? error.commitError ?? error)
         } catch {
             throw Self.translate(error)
+        }
+    }
+
+    /// Leases a pooled connection for `body`, waiting at most the connect timeout for one.
+    ///
+    /// While PostgreSQL is unreachable (or every connection is busy) the pool queues leases and
+    /// retries for up to a minute; a request should instead fail soon, with a 503, so the wait
+    /// for the lease is bounded. Once leased, `body` runs to the end (the statement timeout
+    /// bounds it).
+    private func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let leased = LeaseFlag()
+        let deadline = settings.connectTimeout
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await self.client.withConnection { connection in
+                    leased.set()
+                    return try await body(connection)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: deadline)
+                guard leased.isSet else {
+                    throw IndexError.storage(reason: "no database connection within \(deadline)")
+                }
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let value = result { return value }
+            }
+            throw IndexError.storage(reason: "the database operation ended without a result")
         }
     }
 
@@ -169,6 +205,13 @@ public final class PostgresStore: Sendable {
         default: "id"
         }
     }
+}
+
+/// Whether a connection was leased, shared between the lease and its deadline.
+private final class LeaseFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }
 
 // MARK: Row helpers
