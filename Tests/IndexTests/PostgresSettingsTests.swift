@@ -40,6 +40,7 @@ struct PostgresSettingsTests {
         ("postgres://u@h/db?pool_size=0", "pool_size"),
         ("postgres://u@h/db?pool_size=many", "pool_size"),
         ("postgres://u@h/db?connect_timeout=-1", "connect_timeout"),
+        ("postgres://u@h/db?connect_timeout=0", "connect_timeout"),
         ("postgres://u@h/db?statement_timeout=1.5", "statement_timeout"),
     ])
     func badSettingsNameTheirField(url: String, field: String) {

@@ -7,7 +7,7 @@ import PostgresNIO
 /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=verify-full&sslrootcert=/ca.pem`
 /// accepts `sslmode` (`disable`, `prefer`, `require`, `verify-full`; default `prefer`, as libpq),
 /// `sslrootcert` (the CA file `verify-full` trusts; the system's roots otherwise),
-/// `connect_timeout` (seconds, default 10), `statement_timeout` (milliseconds, default 30000,
+/// `connect_timeout` (seconds, at least 1, default 10), `statement_timeout` (milliseconds, default 30000,
 /// 0 for none), `pool_size` (connections per instance, default 10) and `application_name`.
 /// The same settings may come from `LORE_POSTGRES_SSLMODE`, `LORE_POSTGRES_SSLROOTCERT`,
 /// `LORE_POSTGRES_CONNECT_TIMEOUT`, `LORE_POSTGRES_STATEMENT_TIMEOUT` and
@@ -76,7 +76,10 @@ public struct PostgresSettings: Sendable, Equatable {
         }
         self.sslMode = sslMode
         sslRootCertificatePath = setting("sslrootcert", "LORE_POSTGRES_SSLROOTCERT")
-        connectTimeout = .seconds(try seconds("connect_timeout", "LORE_POSTGRES_CONNECT_TIMEOUT", default: 10))
+        let connectSeconds = try seconds("connect_timeout", "LORE_POSTGRES_CONNECT_TIMEOUT", default: 10)
+        // libpq reads 0 as "wait for ever"; a request must not, so Lore asks for a real bound.
+        guard connectSeconds >= 1 else { throw .invalid(field: "connect_timeout", reason: "must be at least 1 second") }
+        connectTimeout = .seconds(connectSeconds)
         let statementMilliseconds = try seconds("statement_timeout", "LORE_POSTGRES_STATEMENT_TIMEOUT", default: 30_000)
         statementTimeout = statementMilliseconds == 0 ? nil : .milliseconds(statementMilliseconds)
         poolSize = try seconds("pool_size", "LORE_POSTGRES_POOL_SIZE", default: 10)
