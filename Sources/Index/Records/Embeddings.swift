@@ -9,6 +9,15 @@ public struct PendingChunk: Sendable, Equatable {
     public var text: String
     /// Failed attempts so far.
     public var attempts: Int
+
+    /// What the embedder reads for a chunk: title and heading trail give a passage its context.
+    static func embeddingText(title: String, heading: String, text: String) -> String {
+        var parts: [String] = []
+        if !title.isEmpty && !text.hasPrefix(title) { parts.append(title) }
+        if !heading.isEmpty { parts.append(heading) }
+        parts.append(text)
+        return parts.joined(separator: "\n")
+    }
 }
 
 /// A stored chunk vector.

@@ -24,7 +24,7 @@ extension PostgresStore: EmbeddingStore {
         return try rows.map { row in
             PendingChunk(
                 chunkID: try row.value("id"), documentID: try row.value("document_id"), projectID: try row.value("project_id"),
-                text: SQLiteStore.embeddingText(title: try row.value("title"), heading: try row.value("heading"), text: try row.value("text")),
+                text: PendingChunk.embeddingText(title: try row.value("title"), heading: try row.value("heading"), text: try row.value("text")),
                 attempts: try row.value("embedding_attempts"))
         }.sorted { $0.chunkID < $1.chunkID }
     }

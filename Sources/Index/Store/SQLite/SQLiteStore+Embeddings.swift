@@ -12,20 +12,12 @@ extension SQLiteStore: EmbeddingStore {
                 """, arguments: [now.storedValue, limit]).map { row in
                 PendingChunk(
                     chunkID: row["id"], documentID: row.uuid("document_id"), projectID: row.uuid("project_id"),
-                    text: Self.embeddingText(title: row["title"], heading: row["heading"], text: row["text"]),
+                    text: PendingChunk.embeddingText(title: row["title"], heading: row["heading"], text: row["text"]),
                     attempts: row["embedding_attempts"])
             }
         }
     }
 
-    /// What the embedder reads for a chunk: title and heading trail give a passage its context.
-    static func embeddingText(title: String, heading: String, text: String) -> String {
-        var parts: [String] = []
-        if !title.isEmpty && !text.hasPrefix(title) { parts.append(title) }
-        if !heading.isEmpty { parts.append(heading) }
-        parts.append(text)
-        return parts.joined(separator: "\n")
-    }
 
     public func saveEmbeddings(_ vectors: [(chunkID: Int64, vector: [Float])], model: String) async throws -> [UUID: [StoredVector]] {
         try await write { db in
@@ -161,26 +153,6 @@ extension SQLiteStore: EmbeddingStore {
                     ELSE 'ready' END
                 WHERE id = ?1
                 """, arguments: [id])
-        }
-    }
-}
-
-/// Vectors as blobs: little-endian IEEE-754 float32, one after another.
-enum VectorBlob {
-    static func encode(_ vector: [Float]) -> Data {
-        var data = Data(capacity: vector.count * 4)
-        for value in vector {
-            withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
-        }
-        return data
-    }
-
-    static func decode(_ data: Data?) -> [Float]? {
-        guard let data, data.count % 4 == 0, !data.isEmpty else { return nil }
-        return data.withUnsafeBytes { raw in
-            (0..<data.count / 4).map { index in
-                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
-            }
         }
     }
 }

@@ -136,39 +136,3 @@ extension SQLiteStore: ProjectStore {
         return candidate
     }
 }
-
-extension NewProject {
-    /// The project to store, with a new API key; its slug is the name's, still to be made
-    /// unique for the owner. Throws for an invalid name or description.
-    func validated(id: UUID = UUID(), at now: Date = Date()) throws(IndexError) -> ProjectWithKey {
-        let name = try ProjectName.validate(name)
-        let description = try ProjectName.validateDescription(description)
-        let key = APIKey.generate()
-        let project = Project(id: id, ownerId: ownerId, name: name, slug: Slug.make(from: name), description: description,
-                              apiKeyPrefix: APIKey.displayPrefix(key), createdAt: now, updatedAt: now)
-        return ProjectWithKey(project: project, apiKey: key)
-    }
-}
-
-/// Project name and description rules.
-public enum ProjectName {
-    /// Trims the name; throws unless it is 1–100 characters without control characters.
-    public static func validate(_ name: String) throws(IndexError) -> String {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= 100 else {
-            throw .invalid(field: "name", reason: "must be 1–100 characters")
-        }
-        guard !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-            throw .invalid(field: "name", reason: "must not contain control characters")
-        }
-        return trimmed
-    }
-
-    /// Throws when the description is longer than 2,000 characters or holds NUL.
-    public static func validateDescription(_ text: String) throws(IndexError) -> String {
-        guard text.count <= 2_000, !text.utf8.contains(0) else {
-            throw .invalid(field: "description", reason: "must be at most 2000 characters of text")
-        }
-        return text
-    }
-}

@@ -31,18 +31,3 @@ extension SQLiteStore: UserStore {
         return user
     }
 }
-
-/// E-mail address checks: enough to catch typos, not an RFC 5322 parser.
-public enum EmailAddress {
-    /// Trims and lower-cases `email`; throws unless it looks like `local@domain.tld`.
-    public static func normalize(_ email: String) throws(IndexError) -> String {
-        let trimmed = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
-        let valid = trimmed.utf8.count <= 254 && parts.count == 2 && !parts[0].isEmpty
-            && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
-            && !trimmed.contains(where: { $0.isWhitespace || $0.isNewline })
-            && !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
-        guard valid else { throw .invalid(field: "email", reason: "must be an e-mail address") }
-        return trimmed
-    }
-}
