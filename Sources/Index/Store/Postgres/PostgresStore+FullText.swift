@@ -23,9 +23,11 @@ extension PostgresStore {
     static let headlinePunctuation = Array("<>.-/@_:+~&=%#?\\")
     static let headlineStandIns = headlinePunctuation.indices.map { Character(Unicode.Scalar(0xE010 + UInt32($0))!) }
 
-    /// The SQL expression of a chunk's text as `ts_headline` should read it.
-    static func headlineText(into sql: inout SQLBuilder) -> String {
-        "translate(c.text, \(sql.bind(String(headlinePunctuation))), \(sql.bind(String(headlineStandIns))))"
+    /// The `ts_headline` of chunk `c` for the query CTE's `r`, on its text with the gluing
+    /// punctuation swapped out (restore it with ``snippet(fromHeadline:)``).
+    static func headline(into sql: inout SQLBuilder) -> String {
+        let text = "translate(c.text, \(sql.bind(String(headlinePunctuation))), \(sql.bind(String(headlineStandIns))))"
+        return "ts_headline(\(TSQueryExpression.configuration), \(text), query.r, \(sql.bind(headlineOptions)))"
     }
 
     /// The HTML snippet of a `ts_headline` result: punctuation restored, text escaped, matches marked.
@@ -65,7 +67,7 @@ extension PostgresStore {
         let limit = sql.bind(request.limit)
         let offset = sql.bind(request.offset)
         let snippet = request.includesSnippets
-            ? "ts_headline(\(TSQueryExpression.configuration), \(Self.headlineText(into: &sql)), query.r, \(sql.bind(Self.headlineOptions)))"
+            ? Self.headline(into: &sql)
             : "''"
         sql.append("""
             WITH \(queryCTE),
@@ -145,13 +147,12 @@ extension PostgresStore {
         guard !chunkIDs.isEmpty, !projectIDs.isEmpty else { return [:] }
         var sql = SQLBuilder()
         let queryCTE = TSQueryExpression.queryCTE(query, into: &sql)
-        let text = Self.headlineText(into: &sql)
-        let options = sql.bind(Self.headlineOptions)
+        let headline = Self.headline(into: &sql)
         let chunks = sql.bind(chunkIDs)
         let projects = sql.bind(projectIDs)
         sql.append("""
             WITH \(queryCTE)
-            SELECT c.id, ts_headline(\(TSQueryExpression.configuration), \(text), query.r, \(options)) AS snippet
+            SELECT c.id, \(headline) AS snippet
             FROM chunk c CROSS JOIN query
             WHERE c.id = ANY(\(chunks)) AND c.project_id = ANY(\(projects)) AND c.search @@ query.q
             """)

@@ -119,8 +119,6 @@ public final class PostgresStore: Sendable {
             return try await withConnection { connection in
                 try await connection.withTransaction(logger: self.logger) { connection in try await body(connection) }
             }
-        } catch let error as PostgresTransactionError {
-            throw Self.translate(error.closureError ?? error.beginError ?? error.commitError ?? error)
         } catch {
             throw Self.translate(error)
         }
