@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(
             name: "VectorsTests",
             dependencies: [
-                "Vectors",
+                "Vectors", "LoreTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

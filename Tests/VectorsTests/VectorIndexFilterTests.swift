@@ -1,4 +1,5 @@
 import Foundation
+import LoreTestSupport
 import Testing
 @testable import Vectors
 
