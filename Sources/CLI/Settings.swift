@@ -36,14 +36,12 @@ struct Settings {
 /// Failures of the command line that are not errors of a lower layer.
 enum CLIError: Error, CustomStringConvertible {
     case badSetting(name: String, value: String)
-    case unsupported(String)
     case ambiguousProject(String)
     case message(String)
 
     var description: String {
         switch self {
         case .badSetting(let name, let value): "invalid \(name): \(value)"
-        case .unsupported(let what): what
         case .ambiguousProject(let slug): "several projects have the slug '\(slug)': use the project id"
         case .message(let text): text
         }
