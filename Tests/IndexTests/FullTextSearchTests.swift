@@ -102,6 +102,46 @@ struct FullTextSearchTests {
         #expect(both.total == 3)
     }
 
+    /// Markdown whose three sections are each long enough to be chunks of their own, and all
+    /// mention `lighthouse`.
+    static func threeChunkDocument(_ index: Int) -> String {
+        (1...3).map { section in
+            let filler = (0..<180).map { "filler\(index)x\(section)x\($0)" }.joined(separator: " ")
+            return "## Section \(section)\nlighthouse \(filler)"
+        }.joined(separator: "\n\n")
+    }
+
+    /// More matching chunks than the first top-K holds, so the total is counted, not read off
+    /// the ranking; with another project's documents both in and out of the index.
+    @Test(arguments: TestBackend.contract) func countsEachDocumentOnceWhateverItsMatchingChunks(backend: TestBackend) async throws {
+        let temporary = try await TemporaryStore.make(backend)
+        let project = try await temporary.makeProject()
+        for index in 0..<30 {
+            _ = try await temporary.store.createDocument(
+                NewDocument(path: "long/\(index).md", content: Self.threeChunkDocument(index)), in: project.id)
+        }
+        #expect(try await temporary.count("chunk") >= 90)
+        #expect(try await search("lighthouse", in: temporary, projects: [project.id], limit: 1).total == 30)
+        #expect(try await search("lighthouse", in: temporary, projects: [project.id], filter: .init(pathPrefix: "long/1"), limit: 1).total == 11)
+
+        let other = try await temporary.makeProject(name: "Other")
+        for index in 0..<12 {
+            _ = try await temporary.store.createDocument(
+                NewDocument(path: "elsewhere/\(index).md", content: Self.threeChunkDocument(index)), in: other.id)
+        }
+        let mine = try await search("lighthouse", in: temporary, projects: [project.id], limit: 5)
+        #expect(mine.total == 30 && mine.hits.allSatisfy { $0.projectId == project.id })
+        #expect(try await search("lighthouse", in: temporary, projects: [other.id], limit: 1).total == 12)
+        #expect(try await search("lighthouse", in: temporary, projects: [project.id, other.id], limit: 1).total == 42)
+
+        try await temporary.store.deleteProject(id: other.id)
+        let removed = try await temporary.store.document(path: "long/0.md", in: project.id)
+        try await temporary.store.deleteDocument(id: removed.id, in: project.id)
+        let changed = try await temporary.store.document(path: "long/1.md", in: project.id)
+        _ = try await temporary.store.updateDocument(id: changed.id, in: project.id, with: DocumentUpdate(content: "no longer"))
+        #expect(try await search("lighthouse", in: temporary, projects: [project.id], limit: 1).total == 28)
+    }
+
     @Test(arguments: TestBackend.contract) func renamedDocumentsAreFoundByTheirNewTitleOnly(backend: TestBackend) async throws {
         let (temporary, project) = try await makeCorpus(backend)
         let document = try await temporary.store.document(path: "runbooks/redis.md", in: project.id)

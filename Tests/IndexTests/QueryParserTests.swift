@@ -44,13 +44,26 @@ struct QueryParserTests {
             == "(\"hot key\" AND (\"redis\" OR \"auth\" * OR \"hot key\")) NOT \"cluster\"")
     }
 
+    @Test func doublesQuotesScalarByScalar() {
+        // `"` followed by a combining accent is one Character, but FTS5 reads bytes.
+        #expect(FTS5Expression.quoted("a\"\u{301}b") == "\"a\"\"\u{301}b\"")
+        #expect(FTS5Expression.quoted("\"\"") == "\"\"\"\"\"\"")
+    }
+
+    @Test func leavesTheScopeOutOnlyWhenAsked() throws {
+        let query = try parser.parse("redis")
+        #expect(FTS5Expression.render(query, scopes: ["1", "2"])
+            == "scope : (\"1\" OR \"2\") AND {title path heading body} : (\"redis\")")
+        #expect(FTS5Expression.render(query, scopes: nil) == "{title path heading body} : (\"redis\")")
+    }
+
     /// Thousands of junk strings: each either parses and searches, or is a validation error.
     @Test(arguments: TestBackend.contract) func randomJunkNeverBreaksTheEngine(backend: TestBackend) async throws {
         let temporary = try await TemporaryStore.make(backend)
         let project = try await temporary.makeProject()
         _ = try await temporary.store.createDocument(
             NewDocument(path: "a.md", content: "# Alpha\nrate-limit v1.2 max_tokens \"quoted\" c++ NEAR AND OR NOT"), in: project.id)
-        let alphabet = Array("abc xyz-_./\\\"'*:^()[]{}+~!?,;@#$%&|<>=0123456789 \t\néü日本\u{0}\u{1}\u{7F}\u{200B}\u{E000}ANDORNEAR")
+        let alphabet = Array("abc xyz-_./\\\"'*:^()[]{}+~!?,;@#$%&|<>=0123456789 \t\néü日本\u{0}\u{1}\u{7F}\u{200B}\u{E000}\u{301}ANDORNEAR")
         var generator = SeededGenerator(seed: 42)
         var searched = 0
         for _ in 0..<3_000 {

@@ -9,10 +9,12 @@ enum FTS5Expression {
     static let searchableColumns = "{title path heading body}"
 
     /// The full MATCH expression: the user's query over the searchable columns, inside the
-    /// given projects' scope tokens.
-    static func render(_ query: SearchQuery, scopes: [String]) -> String {
-        let scope = scopes.map(quoted).joined(separator: " OR ")
-        return "scope : (\(scope)) AND \(searchableColumns) : (\(render(query)))"
+    /// given projects' scope tokens, or over the whole index when `scopes` is nil (for callers
+    /// that know no other project has chunks: the scope's doclist then only costs time).
+    static func render(_ query: SearchQuery, scopes: [String]?) -> String {
+        let terms = "\(searchableColumns) : (\(render(query)))"
+        guard let scopes else { return terms }
+        return "scope : (\(scopes.map(quoted).joined(separator: " OR "))) AND \(terms)"
     }
 
     static func render(_ query: SearchQuery) -> String {
@@ -40,7 +42,16 @@ enum FTS5Expression {
     }
 
     static func quoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Scalar by scalar: FTS5 reads bytes, so a quote followed by a combining mark (one
+        // `Character`) must still be doubled.
+        var result = String.UnicodeScalarView()
+        result.append("\"")
+        for scalar in text.unicodeScalars {
+            result.append(scalar)
+            if scalar == "\"" { result.append(scalar) }
+        }
+        result.append("\"")
+        return String(result)
     }
 
     private static func group(_ parts: [String], joinedBy keyword: String) -> String {

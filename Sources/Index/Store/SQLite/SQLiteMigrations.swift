@@ -10,8 +10,42 @@ enum SQLiteMigrations {
         migrator.registerMigration("v2-revoked-sessions") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3-chunk-owners") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
+
+    /// Which document owns each chunk, as small integers: counting the documents behind a
+    /// search's matching chunks then reads one narrow table and compares integers, where
+    /// joining `chunk` (wide rows) and comparing UUID text took four times as long.
+    ///
+    /// `document_number` gives each document a number for as long as it exists (a deleted
+    /// document's chunks go with it, so a number may be reused safely). Triggers keep both tables
+    /// exact in the same transaction as the write, as they do `chunk_fts`.
+    static let v3 = """
+        CREATE TABLE document_number (
+            number INTEGER PRIMARY KEY,
+            document_id TEXT NOT NULL UNIQUE REFERENCES document(id) ON DELETE CASCADE
+        );
+        CREATE TABLE chunk_owner (
+            chunk_id INTEGER PRIMARY KEY,
+            document_number INTEGER NOT NULL
+        );
+        INSERT INTO document_number(document_id) SELECT id FROM document ORDER BY rowid;
+        INSERT INTO chunk_owner(chunk_id, document_number)
+        SELECT c.id, n.number FROM chunk c JOIN document_number n ON n.document_id = c.document_id;
+        CREATE TRIGGER document_number_after_insert AFTER INSERT ON document BEGIN
+            INSERT INTO document_number(document_id) VALUES (new.id);
+        END;
+        CREATE TRIGGER chunk_owner_after_insert AFTER INSERT ON chunk BEGIN
+            INSERT INTO chunk_owner(chunk_id, document_number)
+            SELECT new.id, number FROM document_number WHERE document_id = new.document_id;
+        END;
+        CREATE TRIGGER chunk_owner_after_delete AFTER DELETE ON chunk BEGIN
+            DELETE FROM chunk_owner WHERE chunk_id = old.id;
+        END;
+        """
 
     /// Session tokens revoked by logout, kept until they would have expired anyway.
     static let v2 = """

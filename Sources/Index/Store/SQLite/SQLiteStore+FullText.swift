@@ -19,8 +19,8 @@ extension SQLiteStore {
     /// the snippets come from the same snapshot.
     public func searchFullText(_ request: FullTextRequest) async throws -> FullTextResults {
         guard !request.projectIDs.isEmpty, request.limit > 0 else { return FullTextResults(hits: [], total: 0) }
-        let match = FTS5Expression.render(request.query, scopes: request.projectIDs.map(SearchScope.token(for:)))
         return try await read { db in
+            let match = try Self.matchExpression(for: request.query, in: request.projectIDs, db: db)
             let needed = request.offset + request.limit
             // Twice the page (at least 24 chunks) is enough for most queries; the loop deepens
             // when it is not. Measured on Cranfield: 4.16 ms p50 against 4.56 ms with 64 / 4×.
@@ -40,7 +40,7 @@ extension SQLiteStore {
             }
             if request.includesSnippets && !hits.isEmpty {
                 let chunkIDs = page.flatMap { ranking.chunksByDocument[$0.documentID] ?? [] }
-                let passages = try Self.bestPassages(match: match, chunkIDs: chunkIDs, db: db)
+                let passages = try Self.bestPassages(query: request.query, chunkIDs: chunkIDs, db: db)
                 for index in hits.indices {
                     guard let passage = passages[hits[index].documentId] else { continue }
                     hits[index].chunkId = passage.chunkId
@@ -53,6 +53,19 @@ extension SQLiteStore {
                 : try Self.countDocuments(match: match, filter: request.filter, db: db)
             return FullTextResults(hits: hits, total: total)
         }
+    }
+
+    /// The MATCH expression for a search in these projects. The projects' scope tokens are left
+    /// out when no other project has a document, as on a single-project installation: every
+    /// chunk in the index is then theirs, and ANDing the scope would only walk a doclist as long
+    /// as the index (measured on 100k documents: 21 ms against 15 ms for the top-K).
+    static func matchExpression(for query: SearchQuery, in projectIDs: [UUID], db: Database) throws -> String {
+        let placeholders = Array(repeating: "?", count: projectIDs.count).joined(separator: ", ")
+        let othersHaveDocuments = try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM project p WHERE p.id NOT IN (\(placeholders))
+                           AND EXISTS (SELECT 1 FROM document d WHERE d.project_id = p.id))
+            """, arguments: StatementArguments(projectIDs.map(\.key))) ?? true
+        return FTS5Expression.render(query, scopes: othersHaveDocuments ? projectIDs.map(SearchScope.token(for:)) : nil)
     }
 
     /// One document's best chunk among the top-K candidates.
@@ -114,27 +127,29 @@ extension SQLiteStore {
 
     public func snippets(for query: SearchQuery, projectIDs: [UUID], chunkIDs: [Int64]) async throws -> [Int64: String] {
         guard !chunkIDs.isEmpty, !projectIDs.isEmpty else { return [:] }
-        let match = FTS5Expression.render(query, scopes: projectIDs.map(SearchScope.token(for:)))
         return try await read { db in
-            try Self.bestPassages(match: match, chunkIDs: chunkIDs, db: db).values.reduce(into: [:]) { result, passage in
+            try Self.bestPassages(query: query, chunkIDs: chunkIDs, db: db).values.reduce(into: [:]) { result, passage in
                 result[passage.chunkId] = passage.snippet
             }
         }
     }
 
-    /// The number of documents with at least one matching chunk that pass the filter.
+    /// The number of documents with at least one matching chunk that pass the filter, counted
+    /// by their numbers in the narrow `chunk_owner` table (see `SQLiteMigrations.v3`).
     static func countDocuments(match: String, filter: DocumentFilter, db: Database) throws -> Int {
         var conditions: [String] = []
         var arguments: [any DatabaseValueConvertible] = [match]
         appendFilter(filter, to: &conditions, arguments: &arguments)
         let sql = conditions.isEmpty
             ? """
-              SELECT COUNT(DISTINCT c.document_id) FROM chunk_fts JOIN chunk c ON c.id = chunk_fts.rowid
+              SELECT COUNT(DISTINCT o.document_number) FROM chunk_fts
+              JOIN chunk_owner o ON o.chunk_id = chunk_fts.rowid
               WHERE chunk_fts MATCH ?
               """
             : """
-              SELECT COUNT(DISTINCT d.id) FROM chunk_fts JOIN chunk c ON c.id = chunk_fts.rowid
-              JOIN document d ON d.id = c.document_id
+              SELECT COUNT(DISTINCT o.document_number) FROM chunk_fts
+              JOIN chunk_owner o ON o.chunk_id = chunk_fts.rowid
+              JOIN document_number n ON n.number = o.document_number JOIN document d ON d.id = n.document_id
               WHERE chunk_fts MATCH ? AND \(conditions.joined(separator: " AND "))
               """
         return try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) ?? 0
@@ -156,8 +171,10 @@ extension SQLiteStore {
     ///
     /// The unary `+` keeps SQLite from handing the rowid list to FTS5, which would re-run the whole
     /// query once per rowid (measured: 10 ms for 12 chunks on Cranfield); instead the matches
-    /// are scanned once and `snippet()` runs only for the listed chunks (1.7 ms).
-    static func bestPassages(match: String, chunkIDs: [Int64], db: Database) throws -> [UUID: Passage] {
+    /// are scanned once and `snippet()` runs only for the listed chunks (1.7 ms). The listed
+    /// chunks already belong to the right projects, so the MATCH needs no scope.
+    static func bestPassages(query: SearchQuery, chunkIDs: [Int64], db: Database) throws -> [UUID: Passage] {
+        let match = FTS5Expression.render(query, scopes: nil)
         let placeholders = Array(repeating: "?", count: chunkIDs.count).joined(separator: ", ")
         let sql = """
             SELECT chunk_fts.rowid AS chunk_id, c.document_id, c.position, c.heading,
@@ -212,9 +229,17 @@ extension SQLiteStore {
             progress(done, ids.count)
         }
         if projectID == nil {
-            // Entries whose chunk no longer exists (only possible after outside edits) go too.
+            // Entries whose chunk no longer exists (only possible after outside edits) go too, and
+            // the chunk owners that counting relies on are derived again.
             try await write { db in
                 try db.execute(sql: "DELETE FROM chunk_fts WHERE rowid NOT IN (SELECT id FROM chunk)")
+                try db.execute(sql: """
+                    INSERT INTO document_number(document_id)
+                    SELECT id FROM document WHERE id NOT IN (SELECT document_id FROM document_number);
+                    DELETE FROM chunk_owner;
+                    INSERT INTO chunk_owner(chunk_id, document_number)
+                    SELECT c.id, n.number FROM chunk c JOIN document_number n ON n.document_id = c.document_id;
+                    """)
                 try db.execute(sql: "INSERT INTO chunk_fts(chunk_fts) VALUES ('optimize')")
             }
         }

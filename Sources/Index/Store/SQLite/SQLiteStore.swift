@@ -50,9 +50,22 @@ public final class SQLiteStore: Sendable {
         try await read { db in try SQLiteMigrations.migrator.hasCompletedMigrations(db) }
     }
 
-    /// Runs SQLite's `PRAGMA integrity_check`; true when the file is sound.
+    /// Runs SQLite's `PRAGMA integrity_check` and compares the chunk owners with the chunks;
+    /// true when the file is sound and they agree.
     public func checkIntegrity() async throws -> Bool {
-        try await read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok" }
+        try await read { db in
+            guard try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok" else { return false }
+            // The derived owner tables (SQLiteMigrations.v3) must agree with the chunks exactly.
+            let disagreements = try Int.fetchOne(db, sql: """
+                SELECT (SELECT count(*) FROM document WHERE id NOT IN (SELECT document_id FROM document_number))
+                     + (SELECT count(*) FROM chunk c
+                        LEFT JOIN document_number n ON n.document_id = c.document_id
+                        LEFT JOIN chunk_owner o ON o.chunk_id = c.id
+                        WHERE o.document_number IS NOT n.number)
+                     + (SELECT count(*) FROM chunk_owner WHERE chunk_id NOT IN (SELECT id FROM chunk))
+                """)
+            return disagreements == 0
+        }
     }
 
     // MARK: Access with error translation
