@@ -113,7 +113,10 @@ struct PostgresStoreTests {
         }
         #expect(ContinuousClock.now - started < .seconds(5), "a bad password fails at once, not after the pool's retries")
 
-        let store = try await PostgresStore(url: base + "?statement_timeout=100")
+        // Migrated first under the default timeout: opening runs the migration check under an
+        // advisory lock, which tests running alongside may hold for longer than the 300 ms.
+        await (try await PostgresStore(url: base)).close()
+        let store = try await PostgresStore(url: base + "?statement_timeout=300")
         await #expect {
             _ = try await store.rows("SELECT pg_sleep(2)")
         } throws: { error in
