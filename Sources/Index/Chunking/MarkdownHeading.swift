@@ -12,10 +12,10 @@ struct MarkdownHeading: Equatable {
         guard (1...6).contains(hashes) else { return nil }
         let rest = line.dropFirst(hashes)
         guard rest.isEmpty || rest.first == " " || rest.first == "\t" else { return nil }
-        var text = rest.trimmingCharacters(in: .whitespaces)
+        var text = rest.trimmingSpaces()
         // A closing sequence of #s is not part of the heading.
         while text.hasSuffix("#") { text.removeLast() }
-        text = text.trimmingCharacters(in: .whitespaces)
+        text = text.trimmingSpaces()
         guard !text.isEmpty else { return nil }
         level = hashes
         self.text = text

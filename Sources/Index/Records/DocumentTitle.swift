@@ -23,7 +23,7 @@ public enum DocumentTitle {
     static func firstHeading(in content: String) -> String? {
         var inFence = false
         for line in content.split(separator: "\n", omittingEmptySubsequences: true).prefix(200) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmingSpaces()
             if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
                 inFence.toggle()
                 continue
