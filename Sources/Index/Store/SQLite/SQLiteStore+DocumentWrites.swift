@@ -80,12 +80,11 @@ extension SQLiteStore {
             content: document.content, tags: document.tags, metadata: document.metadata, version: 1,
             contentHash: document.contentHash, embeddingStatus: initialEmbeddingStatus(for: document),
             createdAt: now, updatedAt: now)
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO document (id, project_id, path, title, content, tags, metadata, version,
                                       content_hash, embedding_status, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """).execute(
             arguments: [stored.id.key, projectID.key, stored.path, stored.title, stored.content,
                         Self.encodeTags(stored.tags), JSONValue.encodeObject(stored.metadata), 1,
                         stored.contentHash, stored.embeddingStatus.rawValue, now.storedValue, now.storedValue])
@@ -110,17 +109,16 @@ extension SQLiteStore {
         if addedChunks > 0 || existing.embeddingStatus == .disabled {
             updated.embeddingStatus = initialEmbeddingStatus(for: document)
         }
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 UPDATE document SET path = ?, title = ?, content = ?, tags = ?, metadata = ?, version = ?,
                        content_hash = ?, embedding_status = ?, updated_at = ?
                 WHERE id = ?
-                """,
+                """).execute(
             arguments: [updated.path, updated.title, updated.content, Self.encodeTags(updated.tags),
                         JSONValue.encodeObject(updated.metadata), updated.version, updated.contentHash,
                         updated.embeddingStatus.rawValue, updated.updatedAt.storedValue, existing.id.key])
         if existing.tags != updated.tags {
-            try db.execute(sql: "DELETE FROM document_tag WHERE document_id = ?", arguments: [existing.id.key])
+            try db.cachedStatement(sql: "DELETE FROM document_tag WHERE document_id = ?").execute(arguments: [existing.id.key])
             try writeTags(updated.tags, documentID: existing.id, db: db)
         }
         return (updated, .updated)
@@ -131,8 +129,8 @@ extension SQLiteStore {
     @discardableResult
     func syncChunks(_ drafts: [ChunkDraft], documentID: UUID, db: Database) throws -> Int {
         var reusable: [String: [Int64]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, content_hash FROM chunk WHERE document_id = ? ORDER BY position",
-                                    arguments: [documentID.key]) {
+        let existing = try db.cachedStatement(sql: "SELECT id, content_hash FROM chunk WHERE document_id = ? ORDER BY position")
+        for row in try Row.fetchAll(existing, arguments: [documentID.key]) {
             reusable[row["content_hash"], default: []].append(row["id"])
         }
         var added = 0
@@ -140,26 +138,25 @@ extension SQLiteStore {
             if var ids = reusable[draft.contentHash], !ids.isEmpty {
                 let id = ids.removeFirst()
                 reusable[draft.contentHash] = ids
-                try db.execute(sql: "UPDATE chunk SET position = ? WHERE id = ?", arguments: [draft.position, id])
+                try db.cachedStatement(sql: "UPDATE chunk SET position = ? WHERE id = ?").execute(arguments: [draft.position, id])
             } else {
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(sql: """
                         INSERT INTO chunk (document_id, position, heading, text, token_count, content_hash)
                         VALUES (?, ?, ?, ?, ?, ?)
-                        """,
+                        """).execute(
                     arguments: [documentID.key, draft.position, draft.heading, draft.text, draft.tokenCount, draft.contentHash])
                 added += 1
             }
         }
         for id in reusable.values.joined() {
-            try db.execute(sql: "DELETE FROM chunk WHERE id = ?", arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM chunk WHERE id = ?").execute(arguments: [id])
         }
         return added
     }
 
     private func writeTags(_ tags: [String], documentID: UUID, db: Database) throws {
         for tag in tags {
-            try db.execute(sql: "INSERT INTO document_tag (document_id, tag) VALUES (?, ?)", arguments: [documentID.key, tag])
+            try db.cachedStatement(sql: "INSERT INTO document_tag (document_id, tag) VALUES (?, ?)").execute(arguments: [documentID.key, tag])
         }
     }
 

@@ -66,7 +66,7 @@ extension SQLiteStore: DocumentStore {
     }
 
     func fetchDocumentIfAny(sql: String, arguments: StatementArguments, db: Database) throws -> Document? {
-        try Row.fetchOne(db, sql: sql, arguments: arguments).map(Self.document(from:))
+        try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments).map(Self.document(from:))
     }
 
     func fetchDocument(sql: String, arguments: StatementArguments, db: Database) throws -> Document {
