@@ -86,7 +86,8 @@ public final class LoreMetrics: Sendable {
         descriptor("lore_rate_limited_total", "Requests refused by a rate limit (429).")
     }
 
+    /// A metric named in full by `name` (unit suffix included): the empty unit adds nothing to it.
     private static func descriptor(_ name: String, _ help: String) -> MetricNameDescriptor {
-        MetricNameDescriptor(metricName: name, helpText: help)
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 }
