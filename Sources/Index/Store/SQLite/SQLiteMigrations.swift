@@ -18,7 +18,8 @@ enum SQLiteMigrations {
 
     /// Which document owns each chunk, as small integers: counting the documents behind a
     /// search's matching chunks then reads one narrow table and compares integers, where
-    /// joining `chunk` (wide rows) and comparing UUID text took four times as long.
+    /// joining `chunk` (wide rows) and comparing UUID text took 2.4× (Cranfield) to 4× (100k
+    /// documents) as long.
     ///
     /// `document_number` gives each document a number for as long as it exists (a deleted
     /// document's chunks go with it, so a number may be reused safely). Triggers keep both tables
