@@ -124,29 +124,17 @@ extension PostgresStore {
     /// chunks were added.
     @discardableResult
     func syncChunks(_ drafts: [ChunkDraft], of document: Document, on connection: PostgresConnection) async throws -> Int {
-        var reusable: [String: [Int64]] = [:]
-        for row in try await rows("SELECT id, content_hash FROM chunk WHERE document_id = \(document.id) ORDER BY position", on: connection) {
-            reusable[try row.value("content_hash"), default: []].append(try row.value("id"))
+        let stored = try await rows("SELECT id, content_hash FROM chunk WHERE document_id = \(document.id) ORDER BY position", on: connection)
+            .map { row in (id: try row.value("id", as: Int64.self), contentHash: try row.value("content_hash", as: String.self)) }
+        let plan = ChunkSyncPlan(stored: stored, drafts: drafts)
+        let added = plan.added
+        if !plan.removed.isEmpty {
+            try await connection.query("DELETE FROM chunk WHERE id = ANY(\(plan.removed))", logger: logger)
         }
-        var moved: (ids: [Int64], positions: [Int]) = ([], [])
-        var added: [ChunkDraft] = []
-        for draft in drafts {
-            if var ids = reusable[draft.contentHash], !ids.isEmpty {
-                moved.ids.append(ids.removeFirst())
-                moved.positions.append(draft.position)
-                reusable[draft.contentHash] = ids
-            } else {
-                added.append(draft)
-            }
-        }
-        let removed = Array(reusable.values.joined())
-        if !removed.isEmpty {
-            try await connection.query("DELETE FROM chunk WHERE id = ANY(\(removed))", logger: logger)
-        }
-        if !moved.ids.isEmpty {
+        if !plan.kept.isEmpty {
             try await connection.query("""
                 UPDATE chunk SET position = moved.position
-                FROM unnest(\(moved.ids)::bigint[], \(moved.positions)::integer[]) AS moved(id, position)
+                FROM unnest(\(plan.kept.map(\.id))::bigint[], \(plan.kept.map(\.position))::integer[]) AS moved(id, position)
                 WHERE chunk.id = moved.id AND chunk.position <> moved.position
                 """, logger: logger)
         }

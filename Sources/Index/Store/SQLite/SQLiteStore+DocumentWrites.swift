@@ -128,30 +128,26 @@ extension SQLiteStore {
     /// whose content is unchanged. Returns how many chunks were added.
     @discardableResult
     func syncChunks(_ drafts: [ChunkDraft], documentID: UUID, db: Database) throws -> Int {
-        var reusable: [String: [Int64]] = [:]
-        let existing = try db.cachedStatement(sql: "SELECT id, content_hash FROM chunk WHERE document_id = ? ORDER BY position")
-        for row in try Row.fetchAll(existing, arguments: [documentID.key]) {
-            reusable[row["content_hash"], default: []].append(row["id"])
+        let storedChunks = try db.cachedStatement(sql: "SELECT id, content_hash FROM chunk WHERE document_id = ? ORDER BY position")
+        let stored = try Row.fetchAll(storedChunks, arguments: [documentID.key]).map { row in
+            (id: row["id"] as Int64, contentHash: row["content_hash"] as String)
         }
-        var added = 0
-        for draft in drafts {
-            if var ids = reusable[draft.contentHash], !ids.isEmpty {
-                let id = ids.removeFirst()
-                reusable[draft.contentHash] = ids
-                try db.cachedStatement(sql: "UPDATE chunk SET position = ? WHERE id = ?").execute(arguments: [draft.position, id])
-            } else {
-                try db.cachedStatement(sql: """
-                        INSERT INTO chunk (document_id, position, heading, text, token_count, content_hash)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        """).execute(
-                    arguments: [documentID.key, draft.position, draft.heading, draft.text, draft.tokenCount, draft.contentHash])
-                added += 1
-            }
+        let plan = ChunkSyncPlan(stored: stored, drafts: drafts)
+        for (id, position) in plan.kept {
+            try db.cachedStatement(sql: "UPDATE chunk SET position = ? WHERE id = ?").execute(arguments: [position, id])
         }
-        for id in reusable.values.joined() {
+        for draft in plan.added {
+            try db.cachedStatement(sql: """
+                INSERT INTO chunk (document_id, position, heading, text, token_count, content_hash)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """).execute(
+                arguments: [documentID.key, draft.position, draft.heading, draft.text, draft.tokenCount, draft.contentHash])
+        }
+        // Deleted last, so that no new chunk takes the id of a chunk this write removes.
+        for id in plan.removed {
             try db.cachedStatement(sql: "DELETE FROM chunk WHERE id = ?").execute(arguments: [id])
         }
-        return added
+        return plan.added.count
     }
 
     private func writeTags(_ tags: [String], documentID: UUID, db: Database) throws {
