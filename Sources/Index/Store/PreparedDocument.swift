@@ -81,7 +81,30 @@ public struct DocumentPreparer: Sendable {
     }
 }
 
+extension PreparedDocument {
+    /// The document as first stored in `projectID`, at version 1.
+    func newDocument(in projectID: UUID, embeddingsEnabled: Bool, at now: Date = Date()) -> Document {
+        Document(
+            id: UUID(), projectId: projectID, path: path, title: title, content: content, tags: tags,
+            metadata: metadata, version: 1, contentHash: contentHash,
+            embeddingStatus: initialEmbeddingStatus(embeddingsEnabled: embeddingsEnabled), createdAt: now, updatedAt: now)
+    }
+
+    /// Pending while the chunks wait for vectors; disabled without an embedder or without chunks.
+    func initialEmbeddingStatus(embeddingsEnabled: Bool) -> EmbeddingStatus {
+        embeddingsEnabled && !chunks.isEmpty ? .pending : .disabled
+    }
+}
+
 extension Document {
+    /// After a rewrite from `prepared` stored `addedChunks` new chunks: the document waits for
+    /// vectors again when it has new chunks or was stored while embeddings were off; otherwise
+    /// its status stays.
+    mutating func updateEmbeddingStatus(addedChunks: Int, from prepared: PreparedDocument, embeddingsEnabled: Bool) {
+        guard addedChunks > 0 || embeddingStatus == .disabled else { return }
+        embeddingStatus = prepared.initialEmbeddingStatus(embeddingsEnabled: embeddingsEnabled)
+    }
+
     /// The next state of this document when `prepared` is written over it: the version bumped
     /// and the time set; `nil` when nothing would change (so not even the version moves).
     /// The caller decides the new `embeddingStatus`, which depends on the chunks it stored.

@@ -70,18 +70,13 @@ extension PostgresStore {
     // MARK: Writing inside a transaction
 
     func insert(_ document: PreparedDocument, in projectID: UUID, on connection: PostgresConnection) async throws -> Document {
-        let now = Date()
-        let stored = Document(
-            id: UUID(), projectId: projectID, path: document.path, title: document.title,
-            content: document.content, tags: document.tags, metadata: document.metadata, version: 1,
-            contentHash: document.contentHash, embeddingStatus: initialEmbeddingStatus(for: document),
-            createdAt: now, updatedAt: now)
+        let stored = document.newDocument(in: projectID, embeddingsEnabled: embeddingsEnabled)
         try await connection.query("""
             INSERT INTO document (id, project_id, path, title, content, tags, metadata, version, content_hash,
                                   embedding_status, created_at, updated_at)
             VALUES (\(stored.id), \(projectID), \(stored.path), \(stored.title), \(stored.content), \(stored.tags),
                     \(JSONValue.encodeObject(stored.metadata))::jsonb, 1, \(stored.contentHash),
-                    \(stored.embeddingStatus.rawValue), \(now.timeIntervalSince1970), \(now.timeIntervalSince1970))
+                    \(stored.embeddingStatus.rawValue), \(stored.createdAt.timeIntervalSince1970), \(stored.updatedAt.timeIntervalSince1970))
             """, logger: logger)
         try await syncChunks(document.chunks, of: stored, on: connection)
         return stored
@@ -106,9 +101,7 @@ extension PostgresStore {
             try await refreshSearchVectors(of: updated, on: connection)
         }
         let addedChunks = try await syncChunks(document.chunks, of: updated, on: connection)
-        if addedChunks > 0 || existing.embeddingStatus == .disabled {
-            updated.embeddingStatus = initialEmbeddingStatus(for: document)
-        }
+        updated.updateEmbeddingStatus(addedChunks: addedChunks, from: document, embeddingsEnabled: embeddingsEnabled)
         try await connection.query("""
             UPDATE document SET path = \(updated.path), title = \(updated.title), content = \(updated.content),
                    tags = \(updated.tags), metadata = \(JSONValue.encodeObject(updated.metadata))::jsonb,
@@ -171,10 +164,6 @@ extension PostgresStore {
             FROM unnest(\(ids)::bigint[], \(headings)::text[], \(bodies)::text[]) AS new(id, heading, body)
             WHERE chunk.id = new.id
             """, logger: logger)
-    }
-
-    private func initialEmbeddingStatus(for document: PreparedDocument) -> EmbeddingStatus {
-        embeddingsEnabled && !document.chunks.isEmpty ? .pending : .disabled
     }
 }
 

@@ -74,12 +74,7 @@ extension SQLiteStore {
     // MARK: Writing inside a transaction
 
     func insert(_ document: PreparedDocument, in projectID: UUID, db: Database) throws -> Document {
-        let now = Date()
-        let stored = Document(
-            id: UUID(), projectId: projectID, path: document.path, title: document.title,
-            content: document.content, tags: document.tags, metadata: document.metadata, version: 1,
-            contentHash: document.contentHash, embeddingStatus: initialEmbeddingStatus(for: document),
-            createdAt: now, updatedAt: now)
+        let stored = document.newDocument(in: projectID, embeddingsEnabled: embeddingsEnabled)
         try db.cachedStatement(sql: """
                 INSERT INTO document (id, project_id, path, title, content, tags, metadata, version,
                                       content_hash, embedding_status, created_at, updated_at)
@@ -87,7 +82,7 @@ extension SQLiteStore {
                 """).execute(
             arguments: [stored.id.key, projectID.key, stored.path, stored.title, stored.content,
                         Self.encodeTags(stored.tags), JSONValue.encodeObject(stored.metadata), 1,
-                        stored.contentHash, stored.embeddingStatus.rawValue, now.storedValue, now.storedValue])
+                        stored.contentHash, stored.embeddingStatus.rawValue, stored.createdAt.storedValue, stored.updatedAt.storedValue])
         try writeTags(stored.tags, documentID: stored.id, db: db)
         try syncChunks(document.chunks, documentID: stored.id, db: db)
         return stored
@@ -106,9 +101,7 @@ extension SQLiteStore {
     func replace(_ existing: Document, with document: PreparedDocument, db: Database) throws -> (Document, WriteOutcome) {
         guard var updated = existing.revised(to: document) else { return (existing, .unchanged) }
         let addedChunks = try syncChunks(document.chunks, documentID: existing.id, db: db)
-        if addedChunks > 0 || existing.embeddingStatus == .disabled {
-            updated.embeddingStatus = initialEmbeddingStatus(for: document)
-        }
+        updated.updateEmbeddingStatus(addedChunks: addedChunks, from: document, embeddingsEnabled: embeddingsEnabled)
         try db.cachedStatement(sql: """
                 UPDATE document SET path = ?, title = ?, content = ?, tags = ?, metadata = ?, version = ?,
                        content_hash = ?, embedding_status = ?, updated_at = ?
@@ -154,10 +147,6 @@ extension SQLiteStore {
         for tag in tags {
             try db.cachedStatement(sql: "INSERT INTO document_tag (document_id, tag) VALUES (?, ?)").execute(arguments: [documentID.key, tag])
         }
-    }
-
-    private func initialEmbeddingStatus(for document: PreparedDocument) -> EmbeddingStatus {
-        embeddingsEnabled && !document.chunks.isEmpty ? .pending : .disabled
     }
 
     static func encodeTags(_ tags: [String]) -> String {
