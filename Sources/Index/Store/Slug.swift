@@ -16,4 +16,15 @@ enum Slug {
         while slug.hasSuffix("-") { slug.removeLast() }
         return slug.isEmpty ? "project" : String(slug.prefix(64))
     }
+
+    /// `base`, or `base` with the first `-2`, `-3`… suffix that `isTaken` rejects.
+    static func firstFree(from base: String, isTaken: (String) throws -> Bool) rethrows -> String {
+        var candidate = base
+        var suffix = 2
+        while try isTaken(candidate) {
+            candidate = "\(base)-\(suffix)"
+            suffix += 1
+        }
+        return candidate
+    }
 }

@@ -130,17 +130,10 @@ extension PostgresStore: ProjectStore {
     func freeSlug(for name: String, ownerID: UUID, on connection: PostgresConnection) async throws -> String {
         let base = Slug.make(from: name)
         var taken = Set<String>()
-        let pattern = base.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_") + "%"
-        for row in try await rows("SELECT slug FROM project WHERE owner_id = \(ownerID) AND slug LIKE \(pattern)", on: connection) {
+        // A slug holds only letters, digits and dashes: nothing LIKE would read as a wildcard.
+        for row in try await rows("SELECT slug FROM project WHERE owner_id = \(ownerID) AND slug LIKE \(base + "%")", on: connection) {
             taken.insert(try row.value("slug"))
         }
-        var candidate = base
-        var suffix = 2
-        while taken.contains(candidate) {
-            candidate = "\(base)-\(suffix)"
-            suffix += 1
-        }
-        return candidate
+        return Slug.firstFree(from: base) { taken.contains($0) }
     }
 }

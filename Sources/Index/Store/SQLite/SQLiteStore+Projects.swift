@@ -125,14 +125,9 @@ extension SQLiteStore: ProjectStore {
 
     /// The name's slug, or the slug with the first free `-2`, `-3`… suffix for this owner.
     static func freeSlug(for name: String, ownerID: UUID, in db: Database) throws -> String {
-        let base = Slug.make(from: name)
-        var candidate = base
-        var suffix = 2
-        while try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM project WHERE owner_id = ? AND slug = ?)",
-                                arguments: [ownerID.key, candidate]) == true {
-            candidate = "\(base)-\(suffix)"
-            suffix += 1
+        try Slug.firstFree(from: Slug.make(from: name)) { candidate in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM project WHERE owner_id = ? AND slug = ?)",
+                              arguments: [ownerID.key, candidate]) == true
         }
-        return candidate
     }
 }
