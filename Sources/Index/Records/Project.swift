@@ -76,7 +76,7 @@ public enum ProjectName {
         guard !trimmed.isEmpty, trimmed.count <= 100 else {
             throw .invalid(field: "name", reason: "must be 1–100 characters")
         }
-        guard !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+        guard !trimmed.containsASCIIControlCharacter else {
             throw .invalid(field: "name", reason: "must not contain control characters")
         }
         return trimmed

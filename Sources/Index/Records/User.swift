@@ -40,7 +40,7 @@ extension NewUser {
         guard !name.isEmpty, name.count <= 200 else {
             throw .invalid(field: "name", reason: "must be 1–200 characters")
         }
-        guard !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+        guard !name.containsASCIIControlCharacter else {
             throw .invalid(field: "name", reason: "must not contain control characters")
         }
         return User(id: id, email: email, name: name, passwordHash: passwordHash, createdAt: now)
@@ -56,7 +56,7 @@ public enum EmailAddress {
         let valid = trimmed.utf8.count <= 254 && parts.count == 2 && !parts[0].isEmpty
             && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
             && !trimmed.contains(where: { $0.isWhitespace || $0.isNewline })
-            && !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+            && !trimmed.containsASCIIControlCharacter
         guard valid else { throw .invalid(field: "email", reason: "must be an e-mail address") }
         return trimmed
     }

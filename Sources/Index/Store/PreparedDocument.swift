@@ -69,7 +69,7 @@ public struct DocumentPreparer: Sendable {
             guard !tag.isEmpty, tag.count <= maximumTagLength else {
                 throw .invalid(field: "tags", reason: "each tag must be 1–\(maximumTagLength) characters")
             }
-            guard !tag.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            guard !tag.containsASCIIControlCharacter else {
                 throw .invalid(field: "tags", reason: "tags must not contain control characters")
             }
             if seen.insert(tag).inserted { result.append(tag) }
