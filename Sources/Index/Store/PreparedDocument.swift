@@ -37,7 +37,7 @@ public struct DocumentPreparer: Sendable {
         if document.content.utf8.contains(0) {
             throw .invalid(field: "content", reason: "must not contain NUL characters")
         }
-        if document.metadata.contains(where: { $0.key.utf8.contains(0) || $0.value.containsNUL }) {
+        if JSONValue.object(document.metadata).containsNUL {
             throw .invalid(field: "metadata", reason: "must not contain NUL characters")
         }
         let tags = try Self.validateTags(document.tags)
