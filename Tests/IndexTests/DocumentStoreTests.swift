@@ -67,6 +67,13 @@ struct DocumentStoreTests {
         await #expect(throws: IndexError.notFound(entity: "project")) {
             try await temporary.store.createDocument(NewDocument(path: "x.md", content: "x"), in: UUID())
         }
+        // NUL anywhere in the metadata, in a key or deep in a value (PostgreSQL's jsonb cannot hold it).
+        let nulMetadata: [[String: JSONValue]] = [["a\u{0}": .string("x")], ["a": .array([.object(["b": .string("\u{0}")])])]]
+        for metadata in nulMetadata {
+            await #expect(throws: IndexError.invalid(field: "metadata", reason: "must not contain NUL characters")) {
+                try await temporary.store.createDocument(NewDocument(path: "x.md", content: "x", metadata: metadata), in: project.id)
+            }
+        }
         #expect(try await temporary.count("document") == 0)
     }
 
