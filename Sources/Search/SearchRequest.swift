@@ -38,6 +38,12 @@ public struct SearchRequest: Sendable {
         guard (1...Self.maximumLimit).contains(limit) else {
             throw .invalid(field: "limit", reason: "must be between 1 and \(Self.maximumLimit)")
         }
+        do {
+            try PageRequest.checkWindow(offset: offset, limit: limit)
+        } catch {
+            guard case .invalid(let field, let reason) = error else { throw .invalid(field: "offset", reason: "\(error)") }
+            throw .invalid(field: field, reason: reason)
+        }
         guard semanticRatio.isFinite, (0...1).contains(semanticRatio) else {
             throw .invalid(field: "semanticRatio", reason: "must be between 0 and 1")
         }

@@ -23,6 +23,11 @@ public struct ChunkDraft: Sendable, Equatable {
 /// overlap by about `overlapTokens` so that a sentence cut at a boundary is still found whole.
 /// Fenced code blocks are kept as paragraphs, and `#` lines inside them are not headings.
 public struct Chunker: Sendable {
+    /// The longest heading trail a passage carries, in Unicode scalars: the trail is copied into
+    /// every passage of its section (the stored chunk, its full-text row and its embedding
+    /// text), so a long heading is cut here rather than multiplied.
+    public static let maximumHeadingTrail = 300
+
     public var maximumTokens: Int
     public var overlapTokens: Int
     public var estimator: TokenEstimator
@@ -84,7 +89,8 @@ public struct Chunker: Sendable {
         func endSection() {
             endParagraph()
             if !paragraphs.isEmpty {
-                sections.append(Section(heading: trail.map(\.text).joined(separator: " > "), paragraphs: paragraphs))
+                let heading = trail.map { $0.text.cut(toScalars: Self.maximumHeadingTrail) }.joined(separator: " > ")
+                sections.append(Section(heading: heading.cut(toScalars: Self.maximumHeadingTrail), paragraphs: paragraphs))
             }
             paragraphs = []
         }

@@ -8,10 +8,12 @@ import Foundation
 /// English stop words are dropped from the optional words (unless nothing else is left), and a
 /// repeated word is kept twice, so it weighs more in BM25, as it should for long questions.
 public struct QueryParser: Sendable {
-    /// The longest accepted query, in characters.
-    public static let maximumLength = 4_096
-    /// Terms beyond this count are ignored.
-    public static let maximumTerms = 64
+    /// The longest accepted query, in UTF-8 bytes (not characters: one character can carry
+    /// any number of combining marks).
+    public static let maximumBytes = 4_096
+    /// Terms beyond this count, after stop words are dropped, are ignored: questions from agents
+    /// and test collections run past 300 words, so the bound sits well above them.
+    public static let maximumTerms = 256
 
     public var field: String
     public var dropsStopWords: Bool
@@ -23,8 +25,8 @@ public struct QueryParser: Sendable {
 
     /// Parses `text`; throws when it is empty, too long, or holds nothing searchable.
     public func parse(_ text: String) throws(IndexError) -> SearchQuery {
-        guard text.count <= Self.maximumLength else {
-            throw .invalid(field: field, reason: "must be at most \(Self.maximumLength) characters")
+        guard text.utf8.count <= Self.maximumBytes else {
+            throw .invalid(field: field, reason: "must be at most \(Self.maximumBytes) bytes of UTF-8")
         }
         let tokens = lex(text)
         guard !tokens.isEmpty else {
@@ -32,7 +34,7 @@ public struct QueryParser: Sendable {
         }
         var query = SearchQuery()
         var words: [SearchQuery.Term] = []
-        for token in tokens.prefix(Self.maximumTerms) {
+        for token in tokens {
             guard let term = token.term else { continue }
             if token.excluded {
                 query.excluded.append(term)
@@ -46,7 +48,10 @@ public struct QueryParser: Sendable {
             let meaningful = words.filter { !StopWords.isStopWord($0) }
             if !meaningful.isEmpty || !query.required.isEmpty { words = meaningful }
         }
-        query.optional = words
+        let kept = max(0, Self.maximumTerms - query.required.count - query.excluded.count)
+        query.required = Array(query.required.prefix(Self.maximumTerms))
+        query.excluded = Array(query.excluded.prefix(Self.maximumTerms - query.required.count))
+        query.optional = Array(words.prefix(kept))
         guard !query.optional.isEmpty || !query.required.isEmpty else {
             throw .invalid(field: field, reason: "must contain at least one word to search for, not only exclusions")
         }

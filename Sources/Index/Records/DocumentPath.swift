@@ -5,7 +5,9 @@ import Foundation
 /// A path is UTF-8 in NFC, 1–512 bytes, relative and `/`-separated, with no empty, `.` or `..`
 /// segment, no `\`, no NUL or control character, no drive letter (`C:`) and no percent-escape of
 /// `.`, `/`, `\` or NUL (`%2e`, `%2f`, `%5c`, `%00`), which would become a traversal wherever the
-/// path is decoded later. Callers decode URL parameters once before calling.
+/// path is decoded later, and no Unicode format character (bidi controls such as U+202E,
+/// zero-width joiners, the byte-order mark), which would let a listing show one path while
+/// another is stored. Callers decode URL parameters once before calling.
 public enum DocumentPath {
     /// The largest path, in UTF-8 bytes.
     public static let maximumBytes = 512
@@ -25,6 +27,9 @@ public enum DocumentPath {
         if bytes > maximumBytes { return "must be at most \(maximumBytes) bytes (got \(bytes))" }
         if path.unicodeScalars.contains(where: isControl) {
             return "must not contain NUL or control characters"
+        }
+        if path.unicodeScalars.contains(where: { $0.properties.generalCategory == .format }) {
+            return "must not contain Unicode format characters (bidi controls, zero-width joiners)"
         }
         if path.contains("\\") { return "must use '/' as separator, not '\\'" }
         if path.hasPrefix("/") { return "must be relative (no leading '/')" }

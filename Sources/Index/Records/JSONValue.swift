@@ -68,3 +68,14 @@ extension JSONValue {
         }
     }
 }
+
+extension JSONValue {
+    /// How deeply the value nests: 0 for a scalar, 1 for a flat array or object.
+    var depth: Int {
+        switch self {
+        case .null, .bool, .number, .string: 0
+        case .array(let values): 1 + (values.map(\.depth).max() ?? 0)
+        case .object(let members): 1 + (members.values.map(\.depth).max() ?? 0)
+        }
+    }
+}

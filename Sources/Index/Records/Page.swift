@@ -13,9 +13,13 @@ public struct Page<Item: Sendable>: Sendable {
     }
 }
 
-/// Offset and limit of a page; `limit` 1–100, `offset` ≥ 0.
+/// Offset and limit of a page; `limit` 1–100, `offset` ≥ 0, `offset + limit` ≤ 10,000.
 public struct PageRequest: Sendable, Equatable {
     public static let maximumLimit = 100
+    /// The deepest any list or search pages (`offset + limit`). Every page of every front door is
+    /// checked against it where the request is read, so no later sum or product of paging values
+    /// can overflow, and no request makes a store fetch more than this many rows.
+    public static let maximumWindow = 10_000
     public var offset: Int
     public var limit: Int
 
@@ -25,7 +29,19 @@ public struct PageRequest: Sendable, Equatable {
         guard (1...Self.maximumLimit).contains(limit) else {
             throw .invalid(field: "limit", reason: "must be between 1 and \(Self.maximumLimit)")
         }
+        try Self.checkWindow(offset: offset, limit: limit)
         self.offset = offset
         self.limit = limit
+    }
+}
+
+extension PageRequest {
+    /// Throws `IndexError.invalid` naming `offset` when `offset + limit` passes
+    /// ``maximumWindow``; `offset` ≥ 0 and `limit` 1…100 are checked before (the comparison is
+    /// written so that it cannot overflow whatever the values).
+    public static func checkWindow(offset: Int, limit: Int) throws(IndexError) {
+        guard offset <= maximumWindow - limit else {
+            throw .invalid(field: "offset", reason: "offset + limit must be at most \(maximumWindow)")
+        }
     }
 }

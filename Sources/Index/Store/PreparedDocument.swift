@@ -18,8 +18,12 @@ public struct PreparedDocument: Sendable {
 public struct DocumentPreparer: Sendable {
     /// The largest document content, in UTF-8 bytes (1 MiB).
     public static let maximumContentBytes = 1 << 20
-    public static let maximumTags = 32
+    public static let maximumTags = 64
+    /// The longest tag, in Unicode scalars (so combining marks cannot stretch a "short" tag).
     public static let maximumTagLength = 64
+    /// The largest `metadata`, as compact JSON in UTF-8 bytes, and its deepest nesting.
+    public static let maximumMetadataBytes = 64 << 10
+    public static let maximumMetadataDepth = 16
 
     public var chunker: Chunker
 
@@ -37,9 +41,7 @@ public struct DocumentPreparer: Sendable {
         if document.content.utf8.contains(0) {
             throw .invalid(field: "content", reason: "must not contain NUL characters")
         }
-        if JSONValue.object(document.metadata).containsNUL {
-            throw .invalid(field: "metadata", reason: "must not contain NUL characters")
-        }
+        try Self.validateMetadata(document.metadata)
         let tags = try Self.validateTags(document.tags)
         if let title = document.title, title.utf8.contains(0) {
             throw .invalid(field: "title", reason: "must not contain NUL characters")
@@ -60,13 +62,27 @@ public struct DocumentPreparer: Sendable {
         documents.map { document in Result { () throws(IndexError) in try prepare(document) } }
     }
 
+    /// Checks `metadata` against its bounds (size as stored, depth) and for NUL characters.
+    static func validateMetadata(_ metadata: [String: JSONValue]) throws(IndexError) {
+        let value = JSONValue.object(metadata)
+        guard value.depth <= maximumMetadataDepth else {
+            throw .invalid(field: "metadata", reason: "must be nested at most \(maximumMetadataDepth) levels deep")
+        }
+        guard JSONValue.encodeObject(metadata).utf8.count <= maximumMetadataBytes else {
+            throw .invalid(field: "metadata", reason: "must be at most \(maximumMetadataBytes) bytes as JSON")
+        }
+        if value.containsNUL {
+            throw .invalid(field: "metadata", reason: "must not contain NUL characters")
+        }
+    }
+
     /// Trims tags, drops duplicates (keeping order) and checks their form.
     static func validateTags(_ tags: [String]) throws(IndexError) -> [String] {
         var seen = Set<String>()
         var result: [String] = []
         for raw in tags {
             let tag = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !tag.isEmpty, tag.count <= maximumTagLength else {
+            guard !tag.isEmpty, tag.unicodeScalars.count <= maximumTagLength else {
                 throw .invalid(field: "tags", reason: "each tag must be 1–\(maximumTagLength) characters")
             }
             guard !tag.containsASCIIControlCharacter else {

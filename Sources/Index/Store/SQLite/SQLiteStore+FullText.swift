@@ -19,7 +19,7 @@ extension SQLiteStore {
     /// the snippets come from the same snapshot.
     public func searchFullText(_ request: FullTextRequest) async throws -> FullTextResults {
         guard !request.projectIDs.isEmpty, request.limit > 0 else { return FullTextResults(hits: [], total: 0) }
-        return try await read { db in
+        return try await read(deadline: Self.searchTimeout) { db in
             let match = try Self.matchExpression(for: request.query, in: request.projectIDs, db: db)
             let needed = request.offset + request.limit
             // Twice the page (at least 24 chunks) is enough for most queries; the loop deepens
@@ -29,7 +29,8 @@ extension SQLiteStore {
             while true {
                 ranking = try Self.rankCandidates(match: match, filter: request.filter, depth: depth, db: db)
                 if ranking.exhausted || ranking.certainCount >= needed { break }
-                depth *= 4
+                // `needed` is at most PageRequest.maximumWindow; the cap keeps the growth finite.
+                depth = min(depth, 1 << 40) * 4
             }
             let page = Array(ranking.documents.dropFirst(request.offset).prefix(request.limit))
             var hits = page.enumerated().map { index, candidate in
@@ -138,7 +139,7 @@ extension SQLiteStore {
 
     public func snippets(for query: SearchQuery, projectIDs: [UUID], chunkIDs: [Int64]) async throws -> [Int64: String] {
         guard !chunkIDs.isEmpty, !projectIDs.isEmpty else { return [:] }
-        return try await read { db in
+        return try await read(deadline: Self.searchTimeout) { db in
             try Self.bestPassages(query: query, chunkIDs: chunkIDs, db: db).values.reduce(into: [:]) { result, passage in
                 result[passage.chunkId] = passage.snippet
             }
