@@ -61,6 +61,10 @@ public struct SearchService<Store: DocumentStore & EmbeddingStore>: Sendable {
                 response = try await hybrid(query, semantic, request, depth: depth)
             }
         }
+        // Isolation, the last step: a hit leaves the engine only if it belongs to a searched
+        // project (each path also keeps to live documents of these projects on its own).
+        let searched = Set(request.projectIDs)
+        response.hits.removeAll { !searched.contains($0.projectId) }
         response.requestedMode = request.mode
         response.tookMs = started.duration(to: .now).milliseconds
         return response
@@ -146,6 +150,8 @@ public struct SearchService<Store: DocumentStore & EmbeddingStore>: Sendable {
                     projectIDs: request.projectIDs, allowed: semanticResult.allowed, depth: depth, store: store)
                 matches = refined.matches
                 fused = fuse(matches)
+            } catch SemanticSearcher.Unavailable.noVectors {
+                // Every vector the first ranking met was stale and has been forgotten.
             } catch {
                 logger.warning("feedback ranking failed; keeping the first", metadata: ["error": .string("\(error)")])
             }

@@ -56,7 +56,7 @@ public struct SemanticSearcher: Sendable {
         } catch {
             throw Unavailable.embedderFailed("\(error)")
         }
-        return Ranking(query: query, matches: try await rank(query, in: indexes, allowed: allowed, depth: depth, store: store))
+        return Ranking(query: query, matches: try await rank(query, in: indexes, projectIDs: projectIDs, allowed: allowed, depth: depth, store: store))
     }
 
     /// Pseudo-relevance feedback (Rocchio, on embeddings): the query moved towards the best
@@ -77,7 +77,7 @@ public struct SemanticSearcher: Sendable {
             query[index] = query[index] / max(norm, .leastNormalMagnitude)
                 + weight * vectors.reduce(0) { $0 + $1[index] } / Float(vectors.count)
         }
-        return Ranking(query: query, matches: try await rank(query, in: indexes, allowed: allowed, depth: depth, store: store))
+        return Ranking(query: query, matches: try await rank(query, in: indexes, projectIDs: projectIDs, allowed: allowed, depth: depth, store: store))
     }
 
     /// The projects' indexes that hold vectors; throws ``Unavailable/noVectors`` when none does.
@@ -92,7 +92,8 @@ public struct SemanticSearcher: Sendable {
     }
 
     private func rank(
-        _ query: [Float], in indexes: [VectorIndex], allowed: Set<UUID>?, depth: Int, store: some EmbeddingStore
+        _ query: [Float], in indexes: [VectorIndex], projectIDs: [UUID], allowed: Set<UUID>?, depth: Int,
+        store: some EmbeddingStore
     ) async throws -> [DocumentMatch] {
         var best: [UUID: VectorHit] = [:]
         for index in indexes {
@@ -102,11 +103,13 @@ public struct SemanticSearcher: Sendable {
             }
         }
         let top = best.values.sorted { $0.score > $1.score || ($0.score == $1.score && $0.chunkID < $1.chunkID) }.prefix(depth)
-        let excerpts = try await store.chunkExcerpts(top.map(\.chunkID))
+        let excerpts = try await store.chunkExcerpts(top.map(\.chunkID), in: projectIDs)
         var matches: [DocumentMatch] = []
         for hit in top {
-            guard let excerpt = excerpts[hit.chunkID] else {
-                // The chunk changed or went away since its vector was loaded: forget the vector.
+            // Isolation: a vector's row counts only while its chunk still belongs, in the store,
+            // to the same document, live in a searched project. A row whose chunk went away or
+            // moved is forgotten, never shown.
+            guard let excerpt = excerpts[hit.chunkID], excerpt.documentID == hit.documentID else {
                 for index in indexes { _ = index.remove(chunkID: hit.chunkID) }
                 continue
             }

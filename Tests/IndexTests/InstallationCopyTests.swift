@@ -24,7 +24,7 @@ struct InstallationCopyTests {
                 tags: ["t\(index % 2)"], metadata: ["n": .number(Double(index)), "ok": .bool(true)]), in: project.id)
         }
         let pending = try await store.pendingChunks(limit: 5, now: Date())
-        _ = try await store.saveEmbeddings(pending.map { ($0.chunkID, [0.25, -0.5, 1.0]) }, model: "m")
+        _ = try await store.saveEmbeddings(pending.map { ChunkEmbedding($0, vector: [0.25, -0.5, 1.0]) }, model: "m")
         try await store.revokeSession(id: "revoked-jti", expiresAt: Date().addingTimeInterval(3600))
         let before = try await store.counts()
 

@@ -65,7 +65,7 @@ struct PostgresStoreTests {
         #expect(await received.next() == .sessionRevoked("jti-1"))
         let document = try await first.createDocument(NewDocument(path: "a.md", content: "# A\nalpha"), in: project.id)
         let chunk = try #require(try await first.pendingChunks(limit: 10, now: Date()).first)
-        _ = try await first.saveEmbeddings([(chunk.chunkID, Array(repeating: 0.5, count: 4))], model: "test-model")
+        _ = try await first.saveEmbeddings([ChunkEmbedding(chunk, vector: Array(repeating: 0.5, count: 4))], model: "test-model")
         #expect(await received.next() == .vectors(project: project.id, chunkIDs: [chunk.chunkID]))
         let vectors = try await second.vectors(chunkIDs: [chunk.chunkID], model: "test-model")
         #expect(vectors[project.id]?.first?.documentID == document.id)

@@ -14,6 +14,8 @@ public struct CachedStore<Base: Store>: Store, StoreTotalsReporting {
     let onLookup: @Sendable (_ hit: Bool) -> Void
     /// Told after every document write (the embedding worker wakes on it).
     let onDocumentsWritten: @Sendable () -> Void
+    /// Told after a document is deleted (project, document): loaded vector indexes drop its rows.
+    let onDocumentDeleted: @Sendable (_ projectID: UUID, _ documentID: UUID) async -> Void
     let users = LookupCache<UUID, User>()
     let projectsByID = LookupCache<UUID, Project>()
     /// Keyed by the key's SHA-256, so no key is held in clear text.
@@ -29,11 +31,13 @@ public struct CachedStore<Base: Store>: Store, StoreTotalsReporting {
 
     public init(
         base: Base, onLookup: @escaping @Sendable (_ hit: Bool) -> Void = { _ in },
-        onDocumentsWritten: @escaping @Sendable () -> Void = {}
+        onDocumentsWritten: @escaping @Sendable () -> Void = {},
+        onDocumentDeleted: @escaping @Sendable (_ projectID: UUID, _ documentID: UUID) async -> Void = { _, _ in }
     ) {
         self.base = base
         self.onLookup = onLookup
         self.onDocumentsWritten = onDocumentsWritten
+        self.onDocumentDeleted = onDocumentDeleted
     }
 
     private func cached<Key: Hashable & Sendable, Value: Sendable>(
@@ -157,7 +161,10 @@ public struct CachedStore<Base: Store>: Store, StoreTotalsReporting {
         try await base.documents(in: projectID, filter: filter, sort: sort, page: page)
     }
     public func contentHashes(in projectID: UUID) async throws -> [String: String] { try await base.contentHashes(in: projectID) }
-    public func deleteDocument(id: UUID, in projectID: UUID) async throws { try await base.deleteDocument(id: id, in: projectID) }
+    public func deleteDocument(id: UUID, in projectID: UUID) async throws {
+        try await base.deleteDocument(id: id, in: projectID)
+        await onDocumentDeleted(projectID, id)
+    }
     public func searchFullText(_ request: FullTextRequest) async throws -> FullTextResults { try await base.searchFullText(request) }
     public func snippets(for query: SearchQuery, projectIDs: [UUID], chunkIDs: [Int64]) async throws -> [Int64: String] {
         try await base.snippets(for: query, projectIDs: projectIDs, chunkIDs: chunkIDs)
@@ -169,8 +176,8 @@ public struct CachedStore<Base: Store>: Store, StoreTotalsReporting {
     public func close() async { await base.close() }
     public func isMigrated() async throws -> Bool { try await base.isMigrated() }
     public func pendingChunks(limit: Int, now: Date) async throws -> [PendingChunk] { try await base.pendingChunks(limit: limit, now: now) }
-    public func saveEmbeddings(_ vectors: [(chunkID: Int64, vector: [Float])], model: String) async throws -> [UUID: [StoredVector]] {
-        try await base.saveEmbeddings(vectors, model: model)
+    public func saveEmbeddings(_ embeddings: [ChunkEmbedding], model: String) async throws -> [UUID: [StoredVector]] {
+        try await base.saveEmbeddings(embeddings, model: model)
     }
     public func recordEmbeddingFailure(chunkIDs: [Int64], retryAt: Date, maximumAttempts: Int) async throws {
         try await base.recordEmbeddingFailure(chunkIDs: chunkIDs, retryAt: retryAt, maximumAttempts: maximumAttempts)
@@ -183,7 +190,9 @@ public struct CachedStore<Base: Store>: Store, StoreTotalsReporting {
         try await base.requeueEmbeddings(model: model, projectID: projectID)
     }
     public func embeddingQueueDepth() async throws -> Int { try await base.embeddingQueueDepth() }
-    public func chunkExcerpts(_ chunkIDs: [Int64]) async throws -> [Int64: ChunkExcerpt] { try await base.chunkExcerpts(chunkIDs) }
+    public func chunkExcerpts(_ chunkIDs: [Int64], in projectIDs: [UUID]) async throws -> [Int64: ChunkExcerpt] {
+        try await base.chunkExcerpts(chunkIDs, in: projectIDs)
+    }
     public func documentIDs(in projectIDs: [UUID], filter: DocumentFilter) async throws -> Set<UUID> {
         try await base.documentIDs(in: projectIDs, filter: filter)
     }

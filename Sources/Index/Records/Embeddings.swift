@@ -5,10 +5,18 @@ public struct PendingChunk: Sendable, Equatable {
     public var chunkID: Int64
     public var documentID: UUID
     public var projectID: UUID
+    /// The chunk's content hash when it was queued: its vector is stored only if the chunk
+    /// still has it.
+    public var contentHash: String
     /// The document title (unless the passage already starts with it), heading trail and text.
     public var text: String
     /// Failed attempts so far.
     public var attempts: Int
+
+    /// The most text handed to an embedder for one chunk, in UTF-8 bytes. Models read far less
+    /// (all-MiniLM-L6-v2 reads 256 tokens); the cut keeps one word of a megabyte without spaces
+    /// from reaching an embeddings server whole.
+    public static let maximumTextBytes = 16_384
 
     /// What the embedder reads for a chunk: title and heading trail give a passage its context.
     static func embeddingText(title: String, heading: String, text: String) -> String {
@@ -16,7 +24,34 @@ public struct PendingChunk: Sendable, Equatable {
         if !title.isEmpty && !text.hasPrefix(title) { parts.append(title) }
         if !heading.isEmpty { parts.append(heading) }
         parts.append(text)
-        return parts.joined(separator: "\n")
+        let joined = parts.joined(separator: "\n")
+        guard joined.utf8.count > maximumTextBytes else { return joined }
+        var view = String.UnicodeScalarView()
+        var bytes = 0
+        for scalar in joined.unicodeScalars {
+            bytes += UTF8.width(scalar)
+            if bytes > maximumTextBytes { break }
+            view.append(scalar)
+        }
+        return String(view)
+    }
+}
+
+/// A vector computed for a queued chunk, to be stored onto that chunk only while it still has
+/// the content the vector was computed from.
+public struct ChunkEmbedding: Sendable {
+    public var chunkID: Int64
+    public var contentHash: String
+    public var vector: [Float]
+
+    public init(chunkID: Int64, contentHash: String, vector: [Float]) {
+        self.chunkID = chunkID
+        self.contentHash = contentHash
+        self.vector = vector
+    }
+
+    public init(_ chunk: PendingChunk, vector: [Float]) {
+        self.init(chunkID: chunk.chunkID, contentHash: chunk.contentHash, vector: vector)
     }
 }
 
@@ -52,9 +87,11 @@ public protocol EmbeddingStore: Sendable {
     /// takes the same chunks; a claim that is never completed lapses.
     func pendingChunks(limit: Int, now: Date) async throws -> [PendingChunk]
     /// Stores vectors made by `model` and updates their documents' `embeddingStatus`; returns the
-    /// stored vectors by project so that loaded vector indexes can follow. Chunks deleted in the
-    /// meantime are skipped.
-    func saveEmbeddings(_ vectors: [(chunkID: Int64, vector: [Float])], model: String) async throws -> [UUID: [StoredVector]]
+    /// stored vectors by project so that loaded vector indexes can follow.
+    ///
+    /// Invariant: a vector is written only onto the chunk it was computed from — same id and
+    /// same content hash. Chunks deleted or rewritten in the meantime are skipped.
+    func saveEmbeddings(_ embeddings: [ChunkEmbedding], model: String) async throws -> [UUID: [StoredVector]]
     /// Counts a failed attempt; after `maximumAttempts` the chunk (and its document) is `failed`.
     func recordEmbeddingFailure(chunkIDs: [Int64], retryAt: Date, maximumAttempts: Int) async throws
     /// Every vector of the project made by `model`.
@@ -66,8 +103,9 @@ public protocol EmbeddingStore: Sendable {
     func requeueEmbeddings(model: String, projectID: UUID?) async throws -> Int
     /// How many chunks wait for an embedding.
     func embeddingQueueDepth() async throws -> Int
-    /// The text of the given chunks.
-    func chunkExcerpts(_ chunkIDs: [Int64]) async throws -> [Int64: ChunkExcerpt]
+    /// The text of the given chunks, for those whose document is live in one of `projectIDs`
+    /// (a chunk of any other project is absent from the answer).
+    func chunkExcerpts(_ chunkIDs: [Int64], in projectIDs: [UUID]) async throws -> [Int64: ChunkExcerpt]
     /// The documents of the projects that pass the filter (for filtering vector search).
     func documentIDs(in projectIDs: [UUID], filter: DocumentFilter) async throws -> Set<UUID>
 }

@@ -57,33 +57,57 @@ public struct EmbeddingWorker<Store: EmbeddingStore>: Sendable {
     }
 
     /// Embeds one batch; returns how many chunks it embedded (0 when nothing was due, and a
-    /// negative count for a batch that failed and was put back for later).
+    /// negative count when every chunk of the batch failed and was put back for later).
     public func processBatch() async throws -> Int {
         let pending = try await store.pendingChunks(limit: batchSize, now: Date())
         guard !pending.isEmpty else { return 0 }
+        let embedded = try await embed(pending)
+        return embedded > 0 ? embedded : -pending.count
+    }
+
+    /// Embeds and stores `chunks`; returns how many were stored.
+    ///
+    /// A batch the embedder refuses is split in halves until the chunk it refuses is found, so
+    /// one bad input (from any project) fails only itself, never the batch it shared with other
+    /// tenants' chunks. An embedder that is unreachable fails the whole batch at once: splitting
+    /// would only multiply requests that cannot succeed.
+    private func embed(_ chunks: [PendingChunk]) async throws -> Int {
         do {
-            let vectors = try await embedder.embed(pending.map(\.text))
-            guard vectors.count == pending.count else {
-                throw VectorError.embedderFailed(reason: "expected \(pending.count) vectors, got \(vectors.count)", retryable: true)
+            let vectors = try await embedder.embed(chunks.map(\.text))
+            guard vectors.count == chunks.count else {
+                throw VectorError.embedderFailed(reason: "expected \(chunks.count) vectors, got \(vectors.count)", retryable: true)
             }
-            let stored = try await store.saveEmbeddings(Array(zip(pending.map(\.chunkID), vectors)), model: embedder.modelID)
+            let stored = try await store.saveEmbeddings(zip(chunks, vectors).map(ChunkEmbedding.init), model: embedder.modelID)
             if let cache {
                 for (project, vectors) in stored {
                     guard let index = await cache.cachedIndex(for: project) else { continue }
                     try index.upsert(contentsOf: vectors.map { VectorRecord(chunkID: $0.chunkID, documentID: $0.documentID, vector: $0.vector) })
                 }
             }
-            return pending.count
+            return chunks.count
+        } catch let error where chunks.count > 1 && Self.isInputError(error) {
+            let middle = chunks.count / 2
+            return try await embed(Array(chunks[..<middle])) + embed(Array(chunks[middle...]))
         } catch {
-            let attempts = (pending.map(\.attempts).max() ?? 0) + 1
+            let attempts = (chunks.map(\.attempts).max() ?? 0) + 1
             let delay = min(300.0, pow(2.0, Double(attempts)))
-            logger.warning("embedding batch failed; will retry", metadata: [
-                "embedding.chunks": .stringConvertible(pending.count), "embedding.attempt": .stringConvertible(attempts),
+            logger.warning("embedding failed; will retry", metadata: [
+                "embedding.chunks": .stringConvertible(chunks.count), "embedding.attempt": .stringConvertible(attempts),
                 "embedding.retry_in_s": .stringConvertible(delay), "error": .string("\(error)"),
             ])
             try await store.recordEmbeddingFailure(
-                chunkIDs: pending.map(\.chunkID), retryAt: Date().addingTimeInterval(delay), maximumAttempts: maximumAttempts)
-            return -pending.count
+                chunkIDs: chunks.map(\.chunkID), retryAt: Date().addingTimeInterval(delay), maximumAttempts: maximumAttempts)
+            return 0
+        }
+    }
+
+    /// Whether the embedder failed because of what it was given (worth splitting the batch),
+    /// rather than because it could not be reached.
+    static func isInputError(_ error: any Error) -> Bool {
+        switch error as? VectorError {
+        case .embedderFailed(_, let retryable): !retryable
+        case .dimensionMismatch, .nonFiniteComponent, .zeroVector: true
+        default: false
         }
     }
 }

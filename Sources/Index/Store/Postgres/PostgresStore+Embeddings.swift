@@ -19,26 +19,27 @@ extension PostgresStore: EmbeddingStore {
             UPDATE chunk c SET embedding_retry_at = \(now.timeIntervalSince1970 + Self.claimLease)
             FROM claimed, document d
             WHERE c.id = claimed.id AND d.id = c.document_id
-            RETURNING c.id, c.document_id, d.project_id, d.title, c.heading, c.text, c.embedding_attempts
+            RETURNING c.id, c.document_id, d.project_id, d.title, c.heading, c.text, c.content_hash, c.embedding_attempts
             """)
         return try rows.map { row in
             PendingChunk(
                 chunkID: try row.value("id"), documentID: try row.value("document_id"), projectID: try row.value("project_id"),
-                text: PendingChunk.embeddingText(title: try row.value("title"), heading: try row.value("heading"), text: try row.value("text")),
+                contentHash: try row.value("content_hash"), text: PendingChunk.embeddingText(title: try row.value("title"), heading: try row.value("heading"), text: try row.value("text")),
                 attempts: try row.value("embedding_attempts"))
         }.sorted { $0.chunkID < $1.chunkID }
     }
 
-    public func saveEmbeddings(_ vectors: [(chunkID: Int64, vector: [Float])], model: String) async throws -> [UUID: [StoredVector]] {
-        guard !vectors.isEmpty else { return [:] }
-        let blobs = vectors.map { ByteBuffer(bytes: VectorBlob.encode($0.vector)) }
-        let byChunk = Dictionary(vectors.map { ($0.chunkID, $0.vector) }, uniquingKeysWith: { _, last in last })
+    public func saveEmbeddings(_ embeddings: [ChunkEmbedding], model: String) async throws -> [UUID: [StoredVector]] {
+        guard !embeddings.isEmpty else { return [:] }
+        let blobs = embeddings.map { ByteBuffer(bytes: VectorBlob.encode($0.vector)) }
+        let byChunk = Dictionary(embeddings.map { ($0.chunkID, $0.vector) }, uniquingKeysWith: { _, last in last })
         return try await transaction { connection in
             let updated = try await self.rows("""
                 UPDATE chunk SET embedding = new.embedding, embedding_model = \(model), embedding_attempts = 0,
                        embedding_failed = false
-                FROM unnest(\(vectors.map(\.chunkID))::bigint[], \(blobs)::bytea[]) AS new(id, embedding)
-                WHERE chunk.id = new.id
+                FROM unnest(\(embeddings.map(\.chunkID))::bigint[], \(embeddings.map(\.contentHash))::text[], \(blobs)::bytea[])
+                     AS new(id, content_hash, embedding)
+                WHERE chunk.id = new.id AND chunk.content_hash = new.content_hash
                 RETURNING chunk.id, chunk.document_id, chunk.project_id
                 """, on: connection)
             var stored: [UUID: [StoredVector]] = [:]
@@ -121,12 +122,13 @@ extension PostgresStore: EmbeddingStore {
             .value("depth", as: Int64.self))
     }
 
-    public func chunkExcerpts(_ chunkIDs: [Int64]) async throws -> [Int64: ChunkExcerpt] {
-        guard !chunkIDs.isEmpty else { return [:] }
+    public func chunkExcerpts(_ chunkIDs: [Int64], in projectIDs: [UUID]) async throws -> [Int64: ChunkExcerpt] {
+        guard !chunkIDs.isEmpty, !projectIDs.isEmpty else { return [:] }
         var excerpts: [Int64: ChunkExcerpt] = [:]
         for row in try await rows("""
             SELECT c.id, c.document_id, d.project_id, d.path, d.title, c.position, c.heading, c.text
-            FROM chunk c JOIN document d ON d.id = c.document_id WHERE c.id = ANY(\(chunkIDs))
+            FROM chunk c JOIN document d ON d.id = c.document_id
+            WHERE c.id = ANY(\(chunkIDs)) AND d.project_id = ANY(\(projectIDs))
             """) {
             let id: Int64 = try row.value("id")
             excerpts[id] = ChunkExcerpt(

@@ -13,8 +13,74 @@ enum SQLiteMigrations {
         migrator.registerMigration("v3-chunk-owners") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("v4-chunk-ids-never-reused") { db in
+            try db.execute(sql: v4)
+        }
         return migrator
     }
+
+    /// Chunk ids are never handed out twice.
+    ///
+    /// Invariant: a chunk id names one chunk for the life of the database. Vector indexes, the
+    /// embedding queue and passages remember chunks by id outside the table; with a plain
+    /// `INTEGER PRIMARY KEY`, SQLite gave a freed highest id to the next chunk, so a remembered
+    /// id could point at another tenant's passage. `AUTOINCREMENT` never reuses an id. The table
+    /// is rebuilt with its ids (so `chunk_fts` and `chunk_owner` rows keep matching), the
+    /// sequence starts past every id either has seen, and the triggers are made again.
+    static let v4 = """
+        DROP TRIGGER chunk_fts_after_insert;
+        DROP TRIGGER chunk_fts_after_delete;
+        DROP TRIGGER chunk_fts_after_document_rename;
+        DROP TRIGGER chunk_owner_after_insert;
+        DROP TRIGGER chunk_owner_after_delete;
+        CREATE TABLE chunk_v4 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            document_id TEXT NOT NULL REFERENCES document(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            heading TEXT NOT NULL,
+            text TEXT NOT NULL,
+            token_count INTEGER NOT NULL,
+            content_hash TEXT NOT NULL,
+            embedding BLOB,
+            embedding_model TEXT,
+            embedding_attempts INTEGER NOT NULL DEFAULT 0,
+            embedding_retry_at REAL NOT NULL DEFAULT 0,
+            embedding_failed INTEGER NOT NULL DEFAULT 0 CHECK (embedding_failed IN (0, 1))
+        );
+        INSERT INTO chunk_v4 SELECT id, document_id, position, heading, text, token_count, content_hash, embedding,
+            embedding_model, embedding_attempts, embedding_retry_at, embedding_failed FROM chunk;
+        DROP TABLE chunk;
+        ALTER TABLE chunk_v4 RENAME TO chunk;
+        DELETE FROM sqlite_sequence WHERE name IN ('chunk', 'chunk_v4');
+        INSERT INTO sqlite_sequence(name, seq) SELECT 'chunk', max(
+            COALESCE((SELECT max(id) FROM chunk), 0),
+            COALESCE((SELECT max(chunk_id) FROM chunk_owner), 0),
+            COALESCE((SELECT max(rowid) FROM chunk_fts), 0));
+        CREATE INDEX chunk_by_document ON chunk(document_id, position);
+        CREATE INDEX chunk_embedding_queue ON chunk(embedding_retry_at, id)
+            WHERE embedding IS NULL AND embedding_failed = 0;
+        CREATE TRIGGER chunk_fts_after_insert AFTER INSERT ON chunk BEGIN
+            INSERT INTO chunk_fts(rowid, title, path, heading, body, scope)
+            SELECT new.id, d.title, d.path, new.heading, new.text, p.search_token
+            FROM document d JOIN project p ON p.id = d.project_id WHERE d.id = new.document_id;
+        END;
+        CREATE TRIGGER chunk_fts_after_delete AFTER DELETE ON chunk BEGIN
+            DELETE FROM chunk_fts WHERE rowid = old.id;
+        END;
+        CREATE TRIGGER chunk_fts_after_document_rename AFTER UPDATE OF title, path ON document BEGIN
+            DELETE FROM chunk_fts WHERE rowid IN (SELECT id FROM chunk WHERE document_id = new.id);
+            INSERT INTO chunk_fts(rowid, title, path, heading, body, scope)
+            SELECT c.id, new.title, new.path, c.heading, c.text, p.search_token
+            FROM chunk c JOIN project p ON p.id = new.project_id WHERE c.document_id = new.id;
+        END;
+        CREATE TRIGGER chunk_owner_after_insert AFTER INSERT ON chunk BEGIN
+            INSERT INTO chunk_owner(chunk_id, document_number)
+            SELECT new.id, number FROM document_number WHERE document_id = new.document_id;
+        END;
+        CREATE TRIGGER chunk_owner_after_delete AFTER DELETE ON chunk BEGIN
+            DELETE FROM chunk_owner WHERE chunk_id = old.id;
+        END;
+        """
 
     /// Which document owns each chunk, as small integers: counting the documents behind a
     /// search's matching chunks then reads one narrow table and compares integers, where

@@ -5,29 +5,30 @@ extension SQLiteStore: EmbeddingStore {
     public func pendingChunks(limit: Int, now: Date) async throws -> [PendingChunk] {
         try await read { db in
             try Row.fetchAll(db, sql: """
-                SELECT c.id, c.document_id, d.project_id, d.title, c.heading, c.text, c.embedding_attempts
+                SELECT c.id, c.document_id, d.project_id, d.title, c.heading, c.text, c.content_hash, c.embedding_attempts
                 FROM chunk c JOIN document d ON d.id = c.document_id
                 WHERE c.embedding IS NULL AND c.embedding_failed = 0 AND c.embedding_retry_at <= ?
                 ORDER BY c.embedding_retry_at, c.id LIMIT ?
                 """, arguments: [now.storedValue, limit]).map { row in
                 PendingChunk(
                     chunkID: row["id"], documentID: row.uuid("document_id"), projectID: row.uuid("project_id"),
-                    text: PendingChunk.embeddingText(title: row["title"], heading: row["heading"], text: row["text"]),
+                    contentHash: row["content_hash"], text: PendingChunk.embeddingText(title: row["title"], heading: row["heading"], text: row["text"]),
                     attempts: row["embedding_attempts"])
             }
         }
     }
 
 
-    public func saveEmbeddings(_ vectors: [(chunkID: Int64, vector: [Float])], model: String) async throws -> [UUID: [StoredVector]] {
+    public func saveEmbeddings(_ embeddings: [ChunkEmbedding], model: String) async throws -> [UUID: [StoredVector]] {
         try await write { db in
             var stored: [UUID: [StoredVector]] = [:]
             var documents = Set<String>()
-            for (chunkID, vector) in vectors {
+            for embedding in embeddings {
+                let (chunkID, vector) = (embedding.chunkID, embedding.vector)
                 try db.execute(sql: """
                     UPDATE chunk SET embedding = ?, embedding_model = ?, embedding_attempts = 0, embedding_failed = 0
-                    WHERE id = ?
-                    """, arguments: [VectorBlob.encode(vector), model, chunkID])
+                    WHERE id = ? AND content_hash = ?
+                    """, arguments: [VectorBlob.encode(vector), model, chunkID, embedding.contentHash])
                 guard db.changesCount > 0,
                       let row = try Row.fetchOne(db, sql: """
                         SELECT c.document_id, d.project_id FROM chunk c JOIN document d ON d.id = c.document_id WHERE c.id = ?
@@ -113,16 +114,16 @@ extension SQLiteStore: EmbeddingStore {
         }
     }
 
-    public func chunkExcerpts(_ chunkIDs: [Int64]) async throws -> [Int64: ChunkExcerpt] {
-        guard !chunkIDs.isEmpty else { return [:] }
-        let placeholders = Array(repeating: "?", count: chunkIDs.count).joined(separator: ", ")
+    public func chunkExcerpts(_ chunkIDs: [Int64], in projectIDs: [UUID]) async throws -> [Int64: ChunkExcerpt] {
+        guard !chunkIDs.isEmpty, !projectIDs.isEmpty else { return [:] }
         return try await read { db in
             var excerpts: [Int64: ChunkExcerpt] = [:]
             let sql = """
                 SELECT c.id, c.document_id, d.project_id, d.path, d.title, c.position, c.heading, c.text
-                FROM chunk c JOIN document d ON d.id = c.document_id WHERE c.id IN (\(placeholders))
+                FROM chunk c JOIN document d ON d.id = c.document_id
+                WHERE c.id IN (SELECT value FROM json_each(?)) AND d.project_id IN (SELECT value FROM json_each(?))
                 """
-            for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(chunkIDs)) {
+            for row in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [Self.jsonList(chunkIDs), Self.jsonList(projectIDs)]) {
                 excerpts[row["id"]] = ChunkExcerpt(
                     chunkID: row["id"], documentID: row.uuid("document_id"), projectID: row.uuid("project_id"),
                     path: row["path"], title: row["title"], position: row["position"], heading: row["heading"], text: row["text"])
