@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Index
 import Logging
+import NIOCore
 import Search
 import ServiceLifecycle
 import Vectors
@@ -30,7 +31,9 @@ public func buildApplication<AppStore: Store>(
     let semantic = embedder.map { SemanticSearcher.make(embedder: $0, store: store) }
     let metrics = LoreMetrics()
     let wake = WorkSignal()
-    let cached = CachedStore(base: store, onLookup: { metrics.recordCacheLookup(hit: $0) }, onDocumentsWritten: { wake.notify() })
+    let cached = CachedStore(
+        base: store, onLookup: { metrics.recordCacheLookup(hit: $0) }, onDocumentsWritten: { wake.notify() },
+        onDocumentDeleted: { project, document in _ = await semantic?.cache.cachedIndex(for: project)?.remove(documentID: document) })
     let router = buildRouter(arguments, cachedStore: cached, tokens: tokens, semantic: semantic, metrics: metrics)
     var services: [any Service] = [StoreClosingService(store: store)]
     if let feed = store as? any StoreChangeFeed {
@@ -43,9 +46,21 @@ public func buildApplication<AppStore: Store>(
     }
     return Application(
         router: router,
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [RequestReadTimeoutHandler(timeout: HTTPTimeouts.requestRead)],
+            idleTimeout: HTTPTimeouts.idle)),
         configuration: ApplicationConfiguration(address: .hostname(arguments.hostname, port: arguments.port), serverName: "Lore"),
         services: services,
         logger: logger)
+}
+
+/// How long the server waits on a client.
+enum HTTPTimeouts {
+    /// A connection with no request in flight is closed after this long.
+    static let idle = TimeAmount.seconds(75)
+    /// A request whose body has not arrived whole this long after its head ends its connection
+    /// (8 MiB at ~140 KB/s).
+    static let requestRead = TimeAmount.seconds(60)
 }
 
 /// The router over `store`, with the lookups of every request cached (see ``CachedStore``).
@@ -68,11 +83,11 @@ func buildRouter<AppStore: Store>(
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: CompressionMiddleware())
+    router.add(middleware: RequestBodyMiddleware(maximumBytes: AppRequestContext.maximumBodyBytes))
     router.add(middleware: RateLimitMiddleware(
         settings: arguments.rateLimits, identify: { await authenticator.rateLimitBucket(of: $0) },
         onLimited: { _ in metrics.recordRateLimited() }))
     router.add(middleware: ErrorMiddleware(environment: arguments.environment))
-    router.add(middleware: JSONBodyMiddleware(maximumBytes: AppRequestContext.maximumBodyBytes))
 
     let embedderState = semantic == nil ? "disabled" : "ok"
     let health = HealthController(store: store, embedderState: { embedderState })

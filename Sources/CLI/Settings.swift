@@ -24,9 +24,32 @@ struct Settings {
     var host: String { nonEmpty("LORE_HOST") ?? "127.0.0.1" }
     var port: Int { nonEmpty("LORE_PORT").flatMap(Int.init) ?? 8080 }
     var portIsValid: Bool { nonEmpty("LORE_PORT").map { Int($0).map { (0...65535).contains($0) } ?? false } ?? true }
-    var environment: AppEnvironment { nonEmpty("LORE_ENV").flatMap(AppEnvironment.init(rawValue:)) ?? .development }
+    var environment: AppEnvironment { nonEmpty("LORE_ENV").flatMap { AppEnvironment(rawValue: $0.lowercased()) } ?? .development }
     var jwtSecret: String? { nonEmpty("LORE_JWT_SECRET") }
-    var registrationEnabled: Bool { (nonEmpty("LORE_REGISTRATION") ?? "enabled").lowercased() != "disabled" }
+    var registrationEnabled: Bool { (nonEmpty("LORE_REGISTRATION") ?? "enabled").lowercased() == "enabled" }
+
+    /// The settings whose value must be one of a few words, with those words. Settings fail
+    /// closed: a value that is not listed stops every command with a message naming it, so
+    /// `LORE_REGISTRATION=off` or `LORE_ENV=prod` can never silently mean the opposite.
+    static let enumerated: [(name: String, values: [String])] = [
+        ("LORE_ENV", AppEnvironment.allCases.map(\.rawValue)),
+        ("LORE_REGISTRATION", ["enabled", "disabled"]),
+        ("LORE_LOG_FORMAT", ["text", "json"]),
+        ("LORE_LOG_LEVEL", ["trace", "debug", "info", "notice", "warning", "error", "critical"]),
+        ("LORE_EMBEDDER", ["builtin", "openai", "none"]),
+    ]
+
+    /// Throws ``CLIError/badSetting(name:value:)`` for the first setting whose value is not one
+    /// of its words (compared without case), or a port that is not a number 0–65535.
+    func validate() throws(CLIError) {
+        for (name, values) in Self.enumerated {
+            guard let value = nonEmpty(name) else { continue }
+            guard values.contains(value.lowercased()) else {
+                throw .badSetting(name: name, value: "'\(value)' (expected one of: \(values.joined(separator: ", ")))")
+            }
+        }
+        guard portIsValid else { throw .badSetting(name: "LORE_PORT", value: "'\(variables["LORE_PORT"] ?? "")' (expected 0–65535)") }
+    }
 
     private func nonEmpty(_ name: String) -> String? {
         variables[name].flatMap { $0.isEmpty ? nil : $0 }

@@ -13,7 +13,7 @@ import Testing
     enum Access: Equatable { case anyone, user, project, projectKey }
 
     /// What each route's code can answer with, read from the controllers and the middleware chain:
-    /// `JSONBodyMiddleware` answers 413 (announced body over 8 MiB) and 415 (a body that is not JSON)
+    /// `RequestBodyMiddleware` answers 413 (announced body over 8 MiB) and 415 (a body that is not JSON)
     /// to POST, PUT and PATCH before any handler runs; `decodeJSON` and `QueryParameters` give 422;
     /// `Authenticator` gives 401, 403 (an API key on a person's route, or another project's key) and
     /// 404 (another user's project); a malformed id in the path is a 404; `IndexError.conflict` and
@@ -154,7 +154,8 @@ extension OpenAPITests {
     static func statusesUnderExhaustedRateLimits() async throws -> [String: Set<Int>] {
         let limits = RateLimitSettings(
             requests: RateLimitPolicy(requests: 1, per: .seconds(60)),
-            loginPerAddress: RateLimitPolicy(requests: 1, per: .seconds(60)), clock: ManualClock())
+            loginPerAddress: RateLimitPolicy(requests: 1, per: .seconds(60)),
+            registrationPerAddress: RateLimitPolicy(requests: 1, per: .seconds(60)), clock: ManualClock())
         return try await OperationsTestServer.run(rateLimits: limits) { api in
             var seen: [String: Set<Int>] = [:]
             for key in producible.keys.sorted() {

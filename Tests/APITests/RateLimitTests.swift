@@ -57,7 +57,7 @@ struct RateLimitTests {
     @Test func keysUsersAndAddressesHaveSeparateBuckets() async throws {
         let clock = ManualClock()
         try await OperationsTestServer.run(rateLimits: Self.settings(clock, requests: 4)) { api in
-            let token = try await api.register()                       // address: 3 left
+            let token = try await api.register()                       // registrations: a bucket of their own
             let project = try await api.createProject(token: token)   // user: 3 left
             for _ in 0..<3 {
                 #expect(try await api.send(.get, "/api/v1/projects", headers: .bearer(token)).status == .ok)
@@ -71,13 +71,15 @@ struct RateLimitTests {
             #expect(byKey.status == .ok)
             #expect(byKey.headers[Self.remaining] == "3")
 
-            let otherUser = try await api.register(email: "other@example.com")   // address: 2 left
+            let otherUser = try await api.register(email: "other@example.com")   // address: still 4
             let other = try await api.send(.get, "/api/v1/projects", headers: .bearer(otherUser))
             #expect(other.status == .ok && other.headers[Self.remaining] == "3")
 
             // Without valid credentials, requests count against the address.
             let anonymous = try await api.send(.get, "/api/v1/projects")
-            #expect(anonymous.status == .unauthorized && anonymous.headers[Self.remaining] == "1")
+            #expect(anonymous.status == .unauthorized && anonymous.headers[Self.remaining] == "3")
+            #expect(try await api.send(.get, "/api/v1/projects").headers[Self.remaining] == "2")
+            #expect(try await api.send(.get, "/api/v1/projects").headers[Self.remaining] == "1")
             let badKey = try await api.send(.get, documents, headers: .apiKey("lore_not-a-real-key"))
             #expect(badKey.status == .unauthorized && badKey.headers[Self.remaining] == "0")
             let refused = try await api.send(.get, "/api/v1/projects", headers: .bearer("not-a-jwt"))

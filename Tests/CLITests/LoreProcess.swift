@@ -28,13 +28,15 @@ struct LoreProcess {
         LoreProcess(database: try await TestDatabase.create(backend))
     }
 
-    func run(_ arguments: [String], stdin: String? = nil) throws -> Outcome {
+    /// Runs `lore` with `arguments`; `environment` adds to (or overrides) the test's own.
+    func run(_ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:]) throws -> Outcome {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment
         environment["LORE_DATABASE_URL"] = databaseURL
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let output = Pipe()
         let errors = Pipe()

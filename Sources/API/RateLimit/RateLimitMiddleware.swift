@@ -4,7 +4,13 @@ import Hummingbird
 
 /// Applies the token buckets of ``RateLimitSettings`` to every route but health, metrics and the
 /// OpenAPI document: per API key or signed-in user when the request carries valid credentials,
-/// else per client address; `POST /api/v1/auth/login` per address and per e-mail instead.
+/// else per client address; `POST /api/v1/auth/login` per address and per e-mail instead, and
+/// `POST /api/v1/auth/register` per address with a stricter bucket.
+///
+/// Invariant: the bucket is chosen by the route the router matched (`context.endpointPath`),
+/// never by the raw path, so `/api/v1/auth/login/` or `//api/v1/auth/login` is limited exactly as
+/// the login it reaches. The login e-mail is read with the handler's own decoder from the body
+/// ``RequestBodyMiddleware`` already checked for duplicate keys.
 ///
 /// Every limited response carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`
 /// (seconds until the bucket is full); a refused one is the `rate_limited` envelope (429) with
@@ -12,7 +18,8 @@ import Hummingbird
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    static let loginPath = "/api/v1/auth/login"
+    static let loginRoute = "/api/v1/auth/login"
+    static let registerRoute = "/api/v1/auth/register"
     static let limitHeader = HTTPField.Name("RateLimit-Limit")!
     static let remainingHeader = HTTPField.Name("RateLimit-Remaining")!
     static let resetHeader = HTTPField.Name("RateLimit-Reset")!
@@ -37,18 +44,21 @@ struct RateLimitMiddleware: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard settings.enabled, Self.isLimited(path: request.uri.path) else {
+        let route = context.endpointPath ?? request.uri.path
+        guard settings.enabled, Self.isLimited(route: route) else {
             return try await next(request, context)
         }
         var request = request
-        let address = "address:" + clientAddress(of: request, context: context)
+        let address = "address:" + ClientAddress.bucket(clientAddress(of: request, context: context))
         let buckets: [(key: String, policy: RateLimitPolicy)]
-        if request.method == .post && request.uri.path == Self.loginPath {
+        if request.method == .post && route == Self.loginRoute {
             var login: [(key: String, policy: RateLimitPolicy)] = [("login-" + address, settings.loginPerAddress)]
             if let email = await Self.loginEmail(of: &request, context: context) {
                 login.append(("login-email:" + email, settings.loginPerEmail))
             }
             buckets = login
+        } else if request.method == .post && route == Self.registerRoute {
+            buckets = [("register-" + address, settings.registrationPerAddress)]
         } else if let identity = await identify(request) {
             buckets = [(identity, settings.requests)]
         } else {
@@ -66,10 +76,11 @@ struct RateLimitMiddleware: RouterMiddleware {
         return response
     }
 
-    /// Health probes, metrics scrapes and the OpenAPI document are never limited.
-    static func isLimited(path: String) -> Bool {
+    /// Health probes, metrics scrapes and the OpenAPI document are never limited; `route` is
+    /// the matched route (or, for no route, the raw path, which is limited unless exempt).
+    static func isLimited(route: String) -> Bool {
         let exempt = ["/health", "/api/v1/health", "/metrics", "/openapi.json"]
-        return !exempt.contains { path == $0 || path.hasPrefix($0 + "/") }
+        return !exempt.contains { route == $0 || route.hasPrefix($0 + "/") }
     }
 
     static func addHeaders(_ decision: RateLimiter.Decision, to response: inout Response) {
@@ -89,12 +100,16 @@ struct RateLimitMiddleware: RouterMiddleware {
         return context.clientAddress ?? "unknown"
     }
 
-    /// The trimmed, lower-cased `email` of a login body; the body is kept for the handler.
-    /// `nil` when the body is not a JSON object with a string `email` (the handler answers 422).
+    private struct LoginEmail: Decodable {
+        var email: String
+    }
+
+    /// The trimmed, lower-cased `email` of a login body, decoded as the handler decodes it; the
+    /// body is kept for the handler. `nil` when the body has no string `email` (the handler
+    /// answers 422).
     static func loginEmail(of request: inout Request, context: Context) async -> String? {
         guard let buffer = try? await request.collectBody(upTo: context.maxUploadSize),
-              let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any],
-              let email = object["email"] as? String else {
+              let email = try? context.requestDecoder.decode(LoginEmail.self, from: Data(buffer: buffer)).email else {
             return nil
         }
         let normalised = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()

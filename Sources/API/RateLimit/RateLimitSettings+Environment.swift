@@ -16,6 +16,8 @@ extension RateLimitSettings {
     ///   user, or client address;
     /// - `LORE_RATE_LIMIT_LOGIN_REQUESTS` (20 per address) and `LORE_RATE_LIMIT_LOGIN_EMAIL_REQUESTS`
     ///   (10 per e-mail) per `LORE_RATE_LIMIT_LOGIN_WINDOW` seconds (60);
+    /// - `LORE_RATE_LIMIT_REGISTER_REQUESTS` (10 per address) per `LORE_RATE_LIMIT_REGISTER_WINDOW`
+    ///   seconds (3600);
     /// - `LORE_RATE_LIMIT_MAX_BUCKETS` (100000);
     /// - `LORE_RATE_LIMIT_TRUST_FORWARDED_FOR` (`false`).
     public init(environment: [String: String]) throws {
@@ -40,6 +42,8 @@ extension RateLimitSettings {
         }
         let window = Duration.seconds(try positive("LORE_RATE_LIMIT_WINDOW", Int(defaults.requests.window.components.seconds)))
         let loginWindow = Duration.seconds(try positive("LORE_RATE_LIMIT_LOGIN_WINDOW", Int(defaults.loginPerAddress.window.components.seconds)))
+        let registerWindow = Duration.seconds(
+            try positive("LORE_RATE_LIMIT_REGISTER_WINDOW", Int(defaults.registrationPerAddress.window.components.seconds)))
         self.init(
             enabled: try flag("LORE_RATE_LIMIT_ENABLED", defaults.enabled),
             requests: RateLimitPolicy(requests: try positive("LORE_RATE_LIMIT_REQUESTS", defaults.requests.requests), per: window),
@@ -47,6 +51,8 @@ extension RateLimitSettings {
                 requests: try positive("LORE_RATE_LIMIT_LOGIN_REQUESTS", defaults.loginPerAddress.requests), per: loginWindow),
             loginPerEmail: RateLimitPolicy(
                 requests: try positive("LORE_RATE_LIMIT_LOGIN_EMAIL_REQUESTS", defaults.loginPerEmail.requests), per: loginWindow),
+            registrationPerAddress: RateLimitPolicy(
+                requests: try positive("LORE_RATE_LIMIT_REGISTER_REQUESTS", defaults.registrationPerAddress.requests), per: registerWindow),
             maximumBuckets: try positive("LORE_RATE_LIMIT_MAX_BUCKETS", defaults.maximumBuckets),
             trustForwardedFor: try flag("LORE_RATE_LIMIT_TRUST_FORWARDED_FOR", defaults.trustForwardedFor))
     }

@@ -28,6 +28,9 @@ public struct RateLimitSettings: Sendable {
     public var loginPerAddress: RateLimitPolicy
     /// The login bucket of each e-mail address tried.
     public var loginPerEmail: RateLimitPolicy
+    /// The registration bucket of each client address: every registration costs a bcrypt hash,
+    /// and nobody needs many accounts.
+    public var registrationPerAddress: RateLimitPolicy
     /// The most buckets kept in memory; idle (full) buckets are evicted first, then the least
     /// recently used.
     public var maximumBuckets: Int
@@ -43,6 +46,7 @@ public struct RateLimitSettings: Sendable {
         requests: RateLimitPolicy = RateLimitPolicy(requests: 600, per: .seconds(60)),
         loginPerAddress: RateLimitPolicy = RateLimitPolicy(requests: 20, per: .seconds(60)),
         loginPerEmail: RateLimitPolicy = RateLimitPolicy(requests: 10, per: .seconds(60)),
+        registrationPerAddress: RateLimitPolicy = RateLimitPolicy(requests: 10, per: .seconds(3600)),
         maximumBuckets: Int = 100_000,
         trustForwardedFor: Bool = false,
         clock: any RateLimitClock = SystemRateLimitClock()
@@ -51,13 +55,14 @@ public struct RateLimitSettings: Sendable {
         self.requests = requests
         self.loginPerAddress = loginPerAddress
         self.loginPerEmail = loginPerEmail
+        self.registrationPerAddress = registrationPerAddress
         self.maximumBuckets = max(1, maximumBuckets)
         self.trustForwardedFor = trustForwardedFor
         self.clock = clock
     }
 
     /// The defaults: 600 requests a minute per key, user or address; 20 logins a minute per
-    /// address and 10 per e-mail; 100,000 buckets.
+    /// address and 10 per e-mail; 10 registrations an hour per address; 100,000 buckets.
     public static var standard: RateLimitSettings { RateLimitSettings() }
 }
 

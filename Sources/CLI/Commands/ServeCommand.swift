@@ -27,6 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingSetup.bootstrap(level: settings.logLevel, fallback: .info)
         if demo {
+            guard settings.environment != .production else {
+                throw CLIError.message("--demo is refused in production: it creates a user with a published password")
+            }
             let opened = try await store.openStore()
             try await DemoProject.load(into: opened)
             await opened.close()
