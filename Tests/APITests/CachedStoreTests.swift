@@ -1,4 +1,4 @@
-import API
+@testable import API
 import Foundation
 import Index
 import Synchronization
@@ -60,5 +60,23 @@ struct CachedStoreTests {
         #expect(try await store.isSessionRevoked(id: "jti-1") == false)
         try await store.revokeSession(id: "jti-1", expiresAt: Date().addingTimeInterval(60))
         #expect(try await store.isSessionRevoked(id: "jti-1"))
+    }
+}
+
+@Suite("Lookup cache generations")
+struct LookupCacheGenerationTests {
+    /// A lookup that loaded before a rotation or a logout must not put its stale answer back.
+    @Test func aLoadThatRacedAWriteIsNotCached() {
+        let cache = LookupCache<String, Bool>()
+        let before = cache.generation
+        cache.store(true, for: "jti")            // logout: revoked
+        cache.fill(false, for: "jti", loadedAt: before)   // a check that read "not revoked" earlier
+        #expect(cache.value(for: "jti") == true)
+        let rotating = cache.generation
+        cache.remove { key, _ in key == "jti" }
+        cache.fill(false, for: "jti", loadedAt: rotating)
+        #expect(cache.value(for: "jti") == nil)
+        cache.fill(false, for: "jti", loadedAt: cache.generation)
+        #expect(cache.value(for: "jti") == false)
     }
 }

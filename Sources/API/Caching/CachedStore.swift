@@ -48,8 +48,9 @@ public struct CachedStore<Base: Store>: Store, StoreTotalsReporting {
             return value
         }
         onLookup(false)
+        let generation = cache.generation
         let value = try await load()
-        cache.store(value, for: key)
+        cache.fill(value, for: key, loadedAt: generation)
         return value
     }
 
