@@ -34,11 +34,11 @@ extension OpenAPISpec {
                 "mode": S.nullable(S.enumeration(["create", "upsert"], default: "create")),
             ], required: ["documents"]),
             "SearchInput": input([
-                "q": ["type": "string", "minLength": 1, "pattern": "\\S",
-                      "description": "Words, \"exact phrases\", -excluded, prefix*."],
+                "q": ["type": "string", "minLength": 1, "maxLength": OpenAPIValue(.number(Double(QueryParser.maximumBytes))), "pattern": "\\S",
+                      "description": "Words, \"exact phrases\", -excluded, prefix*; at most 4,096 bytes of UTF-8."],
                 "mode": S.nullable(S.enumeration(searchModes, default: "hybrid")),
                 "limit": S.nullable(S.integer(minimum: 1, maximum: 100, default: 10)),
-                "offset": S.nullable(S.integer(minimum: 0, default: 0)),
+                "offset": S.nullable(S.integer(minimum: 0, maximum: PageRequest.maximumWindow - 1, default: 0)),
                 "pathPrefix": S.nullable(S.string),
                 "tag": S.nullable(S.string),
                 "fusion": S.nullable(S.enumeration(["rrf", "linear"], default: "rrf")),
@@ -79,8 +79,10 @@ extension OpenAPISpec {
             "title": Schema.nullable(Schema.string(description: "Derived from the first heading or the file name when absent.")),
             "tags": Schema.nullable(Schema.array(
                 of: Schema.string(minLength: 1, maxLength: 64).merging(["pattern": OpenAPIValue(.string(visibleText))]),
-                maxItems: 32)),
-            "metadata": Schema.nullable(Schema.anyObject),
+                maxItems: DocumentPreparer.maximumTags)),
+            "metadata": Schema.nullable(Schema.anyObject.merging([
+                "description": OpenAPIValue(.string("Any JSON object of at most 64 KiB, nested at most 16 levels.")),
+            ])),
         ]
     }
 }
