@@ -99,12 +99,10 @@ public final class PostgresStore: Sendable {
 
     /// Runs `query` on a pooled connection and collects its rows.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
-        do {
-            return try await withConnection { connection in
+        try await retryingConflicts {
+            try await self.withConnection { connection in
                 try await Self.collect(try await connection.query(query, logger: self.logger))
             }
-        } catch {
-            throw Self.translate(error)
         }
     }
 
@@ -115,13 +113,44 @@ public final class PostgresStore: Sendable {
 
     /// Runs `body` in one transaction (committed when it returns, rolled back when it throws).
     func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            return try await withConnection { connection in
+        try await retryingConflicts {
+            try await self.withConnection { connection in
                 try await connection.withTransaction(logger: self.logger) { connection in try await body(connection) }
             }
-        } catch {
-            throw Self.translate(error)
         }
+    }
+
+    /// Runs `work` (a statement or a transaction), again when PostgreSQL ends it as a deadlock
+    /// victim or a serialization failure, up to ``transactionAttempts`` times in all after a short
+    /// random pause; every error that escapes is translated. Document writes lock a document and
+    /// then its chunks, while the embedding worker stores vectors on chunks and then updates their
+    /// documents' status: the two orders can meet, and PostgreSQL then rolls one back whole, so
+    /// running it again is safe.
+    private func retryingConflicts<T: Sendable>(_ work: () async throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await work()
+            } catch where attempt < Self.transactionAttempts && Self.isTransient(error) {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(Int.random(in: 5...40) * attempt))
+            } catch {
+                throw Self.translate(error)
+            }
+        }
+    }
+
+    static let transactionAttempts = 4
+
+    /// Whether PostgreSQL ended the transaction for a conflict with another one (deadlock,
+    /// serialization failure) rather than for anything the statements did.
+    static func isTransient(_ error: any Error) -> Bool {
+        var underlying = error
+        if let transaction = error as? PostgresTransactionError {
+            underlying = transaction.closureError ?? transaction.beginError ?? transaction.commitError ?? error
+        }
+        guard let error = underlying as? PSQLError, error.code == .server else { return false }
+        return ["40P01", "40001"].contains(error.serverInfo?[.sqlState])
     }
 
     /// Leases a pooled connection for `body`, waiting at most the connect timeout for one.
