@@ -47,7 +47,7 @@ public func buildApplication<AppStore: Store>(
     return Application(
         router: router,
         server: .http1(configuration: .init(
-            additionalChannelHandlers: [RequestReadTimeoutHandler(timeout: HTTPTimeouts.requestRead)],
+            additionalChannelHandlers: [ParseErrorEnvelopeHandler(), RequestReadTimeoutHandler(timeout: HTTPTimeouts.requestRead)],
             idleTimeout: HTTPTimeouts.idle)),
         configuration: ApplicationConfiguration(address: .hostname(arguments.hostname, port: arguments.port), serverName: "Lore"),
         services: services,

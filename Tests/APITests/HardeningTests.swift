@@ -121,5 +121,10 @@ struct HardeningTests {
         #expect(check(#"{"x": {"k\"": 1, "k\"": 2}}"#) == .duplicateKey("k\""))
         #expect(check(#"[[[[[1]]]]]"#) == .tooDeep)
         #expect(check(#"{"a": "{\"a\": 1, \"a\": 2}"}"#) == .ok)
+        #expect(check(#"{"a": [1, 2,]}"#) == .trailingComma)
+        #expect(check(#"{"a": "x, ]"}"#) == .ok)
+        #expect(check(#"{"a": "\udc00"}"#) == .loneSurrogate)
+        #expect(check(#"{"a": "\ud83d"}"#) == .loneSurrogate)
+        #expect(check(#"{"a": "\ud83d\ude00 and \\udc00"}"#) == .ok)
     }
 }

@@ -56,7 +56,7 @@ struct DocumentsController<AppStore: Store>: Sendable {
         let input = try await request.decodeJSON(as: DocumentUpdateInput.self, context: context)
         var expected = input.version
         let ifMatch = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces)
-        if let ifMatch, !ifMatch.isEmpty, ifMatch != "*" {
+        if let ifMatch, ifMatch != "*" {
             guard let version = DocumentResponse.version(fromETag: ifMatch) else {
                 throw APIError.invalid("If-Match", "must be an ETag of this API (\"v<version>\")")
             }

@@ -54,8 +54,18 @@ struct RequestBodyMiddleware: RouterMiddleware {
             throw .payloadTooLarge("the request body is larger than \(maximumBytes) bytes")
         }
         if inflates {
+            // The gzip trailer states the inflated size (mod 2^32): an honest bomb is refused
+            // without inflating it, and a body whose trailer disagrees with what it inflates to
+            // (truncated, or lying about its size) is refused after.
+            guard let statedSize = Self.gzipStatedSize(buffer) else {
+                throw .validation("the request body is not valid gzip", details: [])
+            }
+            guard statedSize <= maximumBytes else {
+                throw .payloadTooLarge("the request body inflates to more than \(maximumBytes) bytes")
+            }
             do {
                 buffer = try buffer.decompress(with: .gzip(), maxSize: maximumBytes)
+                guard buffer.readableBytes == statedSize else { throw CompressNIOError.corruptData }
             } catch let error as CompressNIOError where error == .bufferOverflow {
                 throw .payloadTooLarge("the request body inflates to more than \(maximumBytes) bytes")
             } catch {
@@ -74,9 +84,31 @@ struct RequestBodyMiddleware: RouterMiddleware {
                 throw .validation("the request body names the key \"\(key.prefix(64))\" twice in one object", details: [])
             case .tooDeep:
                 throw .validation("the request body nests deeper than \(Self.maximumDepth) levels", details: [])
+            case .trailingComma:
+                throw .validation("the request body is not valid JSON: a comma before } or ]", details: [])
+            case .loneSurrogate:
+                throw .validation("the request body is not valid JSON: a \\u escape of half a surrogate pair", details: [])
+            }
+            guard String(validating: buffer.readableBytesView, as: UTF8.self) != nil else {
+                throw .validation("the request body is not valid UTF-8", details: [])
+            }
+            // Media types are case-insensitive; hand the handlers (and the MCP SDK) one spelling.
+            if request.headers[.contentType]?.hasPrefix("application/json") == false {
+                var head = request.head
+                head.headerFields[.contentType] = "application/json"
+                request = Request(head: head, body: RequestBody(buffer: buffer))
             }
         }
         request.body = RequestBody(buffer: buffer)
+    }
+
+    /// The inflated size a gzip member states in its last four bytes (little-endian), or `nil`
+    /// for a body too short to be gzip or without the gzip magic bytes.
+    static func gzipStatedSize(_ buffer: ByteBuffer) -> Int? {
+        guard buffer.readableBytes >= 18,
+              buffer.getInteger(at: buffer.readerIndex, as: UInt16.self) == 0x1F8B,
+              let size = buffer.getInteger(at: buffer.writerIndex - 4, endianness: .little, as: UInt32.self) else { return nil }
+        return Int(size)
     }
 
     static func hasBody(_ request: Request) -> Bool {

@@ -73,7 +73,7 @@ public enum ProjectName {
     /// Trims the name; throws unless it is 1–100 characters without control characters.
     public static func validate(_ name: String) throws(IndexError) -> String {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= 100 else {
+        guard !trimmed.isEmpty, trimmed.unicodeScalars.count <= 100 else {
             throw .invalid(field: "name", reason: "must be 1–100 characters")
         }
         guard !trimmed.containsASCIIControlCharacter else {
@@ -84,7 +84,7 @@ public enum ProjectName {
 
     /// Throws when the description is longer than 2,000 characters or holds NUL.
     public static func validateDescription(_ text: String) throws(IndexError) -> String {
-        guard text.count <= 2_000, !text.utf8.contains(0) else {
+        guard text.unicodeScalars.count <= 2_000, !text.utf8.contains(0) else {
             throw .invalid(field: "description", reason: "must be at most 2000 characters of text")
         }
         return text

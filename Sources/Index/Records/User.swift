@@ -37,7 +37,7 @@ extension NewUser {
     func validated(id: UUID = UUID(), at now: Date = Date()) throws(IndexError) -> User {
         let email = try EmailAddress.normalize(email)
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, name.count <= 200 else {
+        guard !name.isEmpty, name.unicodeScalars.count <= 200 else {
             throw .invalid(field: "name", reason: "must be 1–200 characters")
         }
         guard !name.containsASCIIControlCharacter else {
