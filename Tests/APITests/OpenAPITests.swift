@@ -50,7 +50,7 @@ import Testing
         "POST /api/v1/projects/{projectId}/search": (.project, [200, 401, 403, 404, 413, 415, 422, 429, 500]),
         "GET /api/v1/search": (.user, [200, 401, 403, 422, 429, 500]),
         // The MCP transport answers with JSON-RPC bodies; Lore itself only with 401/413/415/500.
-        "POST /mcp": (.projectKey, [200, 202, 400, 401, 403, 406, 413, 415, 421, 429, 500]),
+        "POST /mcp": (.projectKey, [200, 202, 400, 401, 403, 406, 413, 415, 421, 422, 429, 500]),
         "GET /mcp": (.projectKey, [401, 405, 429, 500]),
         "DELETE /mcp": (.projectKey, [401, 405, 429, 500]),
     ]
@@ -295,6 +295,7 @@ struct OpenAPIExercise {
         var badAccept = headers
         badAccept[.accept] = "text/html"
         try await call("POST /mcp", headers: badAccept, json: initialize)
+        try await call("POST /mcp", headers: headers, json: #"{"jsonrpc": "2.0", "jsonrpc": "2.0", "id": 2, "method": "ping"}"#)
         headers[HTTPField.Name("MCP-Protocol-Version")!] = "1999-01-01"
         try await call("POST /mcp", headers: headers, json: initialize)
         try await call("GET /mcp", headers: [HTTPField.Name("X-API-Key")!: key])

@@ -2,7 +2,9 @@ import Index
 
 extension OpenAPISpec {
     /// `/mcp`: MCP's Streamable HTTP transport. Bodies are JSON-RPC 2.0 messages, not the API's
-    /// envelopes, except for the answers Lore gives before the transport runs (401, 413, 415, 500).
+    /// envelopes, except for the answers Lore gives before the transport runs (401, 413, 415, 422,
+    /// 500): a body that is not UTF-8, names a key twice or nests too deeply is refused as for every
+    /// other route.
     static var mcpPaths: [String: OpenAPIValue] {
         let jsonRPC = "JSONRPCMessage"
         return ["/mcp": [
@@ -18,7 +20,7 @@ extension OpenAPISpec {
                     Success(status: 406, description: "Accept does not allow application/json (JSON-RPC error).", schema: jsonRPC),
                     Success(status: 421, description: "The Host is not allowed (JSON-RPC error).", schema: jsonRPC),
                 ],
-                errors: [401, 413, 415, 500]),
+                errors: [401, 413, 415, 422, 500]),
             "get": operation(
                 "mcpEventStream", tag: "MCP", summary: "No event stream is offered: always 405 once authenticated.",
                 access: .projectKey,
