@@ -4,6 +4,8 @@
 #   Benchmarks/run-fulltext.sh          (from anywhere; LORE_SYNTH_DIR overrides the corpus folder)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The shared data sits beside the repository (../shared); LORE_SHARED_DIR overrides it.
+SHARED="${LORE_SHARED_DIR:-$(cd .. && pwd)/shared}"
 RESULTS=Benchmarks/results
 SYNTH=${LORE_SYNTH_DIR:-${TMPDIR:-/tmp}/lore-synth-100k}
 
@@ -19,7 +21,7 @@ fi
 [ "$(wc -l < "$SYNTH/corpus.jsonl")" -eq 100000 ] || { echo "$SYNTH: not the 100k corpus" >&2; exit 1; }
 
 mkdir -p "$RESULTS"
-for pair in "cranfield=/work/shared/data/cranfield" "synth-100k=$SYNTH"; do
+for pair in "cranfield=$SHARED/data/cranfield" "synth-100k=$SYNTH"; do
     name=${pair%%=*} dir=${pair#*=}
     echo "== $name: Lore and raw FTS5 (Swift)"
     "$BIN" --corpus "$dir" --json "$RESULTS/lore-$name.json"

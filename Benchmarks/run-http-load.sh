@@ -6,6 +6,8 @@
 # SQLite file); the database must be empty.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The shared data sits beside the repository (../shared); LORE_SHARED_DIR overrides it.
+shared="${LORE_SHARED_DIR:-$(cd .. && pwd)/shared}"
 connections=${1:-16}
 seconds=${2:-20}
 command -v wrk >/dev/null || { echo "install wrk (apt-get install -y wrk)" >&2; exit 1; }
@@ -18,14 +20,14 @@ export LORE_DATABASE_URL="${LORE_BENCH_DATABASE_URL:-sqlite://$work/lore.db}" LO
 export LORE_RATE_LIMIT_REQUESTS=100000000
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 
-python3 - "$work" <<'PY'
+python3 - "$work" "$shared" <<'PY'
 import json, os, sys, urllib.parse
-work = sys.argv[1]
+work, shared = sys.argv[1], sys.argv[2]
 os.makedirs(f"{work}/docs")
-for line in open("/work/shared/data/cranfield/corpus.jsonl"):
+for line in open(f"{shared}/data/cranfield/corpus.jsonl"):
     d = json.loads(line)
     open(f"{work}/docs/{d['_id']}.txt", "w").write(d["text"])
-queries = [urllib.parse.quote(json.loads(l)["text"]) for l in open("/work/shared/data/cranfield/queries.jsonl")]
+queries = [urllib.parse.quote(json.loads(l)["text"]) for l in open(f"{shared}/data/cranfield/queries.jsonl")]
 open(f"{work}/queries.lua", "w").write("queries = {" + ",".join(f'"{q}"' for q in queries) + "}\n")
 PY
 echo "load-test-password" | "$lore" users create --email load@example.com --name Load --password-stdin >/dev/null

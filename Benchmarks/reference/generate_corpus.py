@@ -16,7 +16,9 @@ import random
 import re
 from collections import Counter
 
-CRANFIELD = "/work/shared/data/cranfield/corpus.jsonl"
+# ../shared beside the repository (LORE_SHARED_DIR overrides it).
+SHARED = os.environ.get("LORE_SHARED_DIR") or os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../shared"))
+CRANFIELD = os.path.join(SHARED, "data/cranfield/corpus.jsonl")
 TECH_TERMS = """
 api endpoint request response server client cache index query search tokenizer token schema
 database table column row transaction commit rollback migration latency throughput thread

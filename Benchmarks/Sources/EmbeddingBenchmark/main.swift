@@ -8,7 +8,8 @@ import Vectors
 // The model comes from LORE_MODEL_DIR, else <repository>/models/all-MiniLM-L6-v2.
 
 struct Options {
-    var corpus = URL(fileURLWithPath: "/work/shared/data/cranfield/corpus.jsonl")
+    /// `../shared` beside the repository this file is in, unless `--corpus` says otherwise.
+    var corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../../shared/data/cranfield/corpus.jsonl").standardizedFileURL
     var documents = Int.max
     var batch = 32
     var threads = [1, 2]

@@ -9,7 +9,9 @@ let arguments = CommandLine.arguments
 func option(_ name: String) -> String? {
     arguments.firstIndex(of: name).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
 }
-let corpus = URL(fileURLWithPath: option("--corpus") ?? "/work/shared/data/cranfield")
+// By default Cranfield from `../shared` beside the repository this file is in.
+let corpus = option("--corpus").map { URL(fileURLWithPath: $0) }
+    ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../../shared/data/cranfield").standardizedFileURL
 let model = URL(fileURLWithPath: option("--model") ?? "models/all-MiniLM-L6-v2")
 
 let dataset = try BEIRDataset.load(from: corpus)
