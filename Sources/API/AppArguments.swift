@@ -11,7 +11,7 @@ public enum AppEnvironment: String, Sendable, CaseIterable {
 public protocol AppArguments: Sendable {
     var hostname: String { get }
     var port: Int { get }
-    /// `sqlite://…` (PostgreSQL arrives with its issue).
+    /// `sqlite://…` or `postgres://…` (see `DatabaseLocation`).
     var databaseURL: String { get }
     var environment: AppEnvironment { get }
     /// The HS256 secret for session tokens; required in production. In development, `nil` means
