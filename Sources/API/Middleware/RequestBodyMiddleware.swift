@@ -53,53 +53,66 @@ struct RequestBodyMiddleware: RouterMiddleware {
         } catch {
             throw .payloadTooLarge("the request body is larger than \(maximumBytes) bytes")
         }
+        var head = request.head
         if inflates {
-            // The gzip trailer states the inflated size (mod 2^32): an honest bomb is refused
-            // without inflating it, and a body whose trailer disagrees with what it inflates to
-            // (truncated, or lying about its size) is refused after.
-            guard let statedSize = Self.gzipStatedSize(buffer) else {
-                throw .validation("the request body is not valid gzip", details: [])
-            }
-            guard statedSize <= maximumBytes else {
-                throw .payloadTooLarge("the request body inflates to more than \(maximumBytes) bytes")
-            }
-            do {
-                buffer = try buffer.decompress(with: .gzip(), maxSize: maximumBytes)
-                guard buffer.readableBytes == statedSize else { throw CompressNIOError.corruptData }
-            } catch let error as CompressNIOError where error == .bufferOverflow {
-                throw .payloadTooLarge("the request body inflates to more than \(maximumBytes) bytes")
-            } catch {
-                throw .validation("the request body is not valid gzip", details: [])
-            }
-            var head = request.head
+            buffer = try inflate(buffer)
             head.headerFields[.contentEncoding] = nil
             head.headerFields[.transferEncoding] = nil
             head.headerFields[.contentLength] = String(buffer.readableBytes)
-            request = Request(head: head, body: RequestBody(buffer: buffer))
         }
         if writes {
-            switch JSONShape.check(buffer.readableBytesView, maximumDepth: Self.maximumDepth) {
-            case .ok: break
-            case .duplicateKey(let key):
-                throw .validation("the request body names the key \"\(key.prefix(64))\" twice in one object", details: [])
-            case .tooDeep:
-                throw .validation("the request body nests deeper than \(Self.maximumDepth) levels", details: [])
-            case .trailingComma:
-                throw .validation("the request body is not valid JSON: a comma before } or ]", details: [])
-            case .loneSurrogate:
-                throw .validation("the request body is not valid JSON: a \\u escape of half a surrogate pair", details: [])
-            }
-            guard String(validating: buffer.readableBytesView, as: UTF8.self) != nil else {
-                throw .validation("the request body is not valid UTF-8", details: [])
-            }
+            try Self.checkJSON(buffer)
             // Media types are case-insensitive; hand the handlers (and the MCP SDK) one spelling.
-            if request.headers[.contentType]?.hasPrefix("application/json") == false {
-                var head = request.head
+            if head.headerFields[.contentType]?.hasPrefix("application/json") == false {
                 head.headerFields[.contentType] = "application/json"
-                request = Request(head: head, body: RequestBody(buffer: buffer))
             }
         }
+        // The body setter keeps the link to the connection's inbound stream (the server drains
+        // what is left of it after the response); a new `Request` must take the body from there.
         request.body = RequestBody(buffer: buffer)
+        if head != request.head {
+            request = Request(head: head, body: request.body)
+        }
+    }
+
+    /// The inflated gzip body. The gzip trailer states the inflated size (mod 2^32): an honest
+    /// bomb is refused without inflating it, and a body whose trailer disagrees with what it
+    /// inflates to (truncated, or lying about its size) is refused after.
+    private func inflate(_ compressed: ByteBuffer) throws(APIError) -> ByteBuffer {
+        guard let statedSize = Self.gzipStatedSize(compressed) else {
+            throw .validation("the request body is not valid gzip", details: [])
+        }
+        guard statedSize <= maximumBytes else {
+            throw .payloadTooLarge("the request body inflates to more than \(maximumBytes) bytes")
+        }
+        var buffer = compressed
+        do {
+            let inflated = try buffer.decompress(with: .gzip(), maxSize: maximumBytes)
+            guard inflated.readableBytes == statedSize else { throw CompressNIOError.corruptData }
+            return inflated
+        } catch let error as CompressNIOError where error == .bufferOverflow {
+            throw .payloadTooLarge("the request body inflates to more than \(maximumBytes) bytes")
+        } catch {
+            throw .validation("the request body is not valid gzip", details: [])
+        }
+    }
+
+    /// Refuses a JSON body whose shape two decoders could read differently, or that is not UTF-8.
+    private static func checkJSON(_ buffer: ByteBuffer) throws(APIError) {
+        switch JSONShape.check(buffer.readableBytesView, maximumDepth: maximumDepth) {
+        case .ok: break
+        case .duplicateKey(let key):
+            throw .validation("the request body names the key \"\(key.prefix(64))\" twice in one object", details: [])
+        case .tooDeep:
+            throw .validation("the request body nests deeper than \(maximumDepth) levels", details: [])
+        case .trailingComma:
+            throw .validation("the request body is not valid JSON: a comma before } or ]", details: [])
+        case .loneSurrogate:
+            throw .validation("the request body is not valid JSON: a \\u escape of half a surrogate pair", details: [])
+        }
+        guard String(validating: buffer.readableBytesView, as: UTF8.self) != nil else {
+            throw .validation("the request body is not valid UTF-8", details: [])
+        }
     }
 
     /// The inflated size a gzip member states in its last four bytes (little-endian), or `nil`
