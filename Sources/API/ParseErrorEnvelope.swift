@@ -23,10 +23,9 @@ final class ParseErrorEnvelopeHandler: ChannelOutboundHandler, RemovableChannelH
             return
         }
         let requestID = UUID().uuidString.lowercased()
-        let body = ByteBuffer(string: """
-            {"error":{"code":"bad_request","details":[],"message":"the request could not be read: a header, the URL or a \
-            value is malformed or longer than the server accepts"},"meta":{"requestId":"\(requestID)"}}
-            """)
+        let body = ErrorEnvelope.body(
+            for: .badRequest("the request could not be read: a header, the URL or a value is malformed or longer than the server accepts"),
+            requestID: requestID)
         head.headerFields[.contentType] = "application/json; charset=utf-8"
         head.headerFields[.contentLength] = String(body.readableBytes)
         head.headerFields[Self.requestIDHeader] = requestID

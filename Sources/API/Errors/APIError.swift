@@ -12,6 +12,8 @@ public enum APIError: Error, Sendable, Equatable {
         public var message: String
     }
 
+    /// A request the HTTP parser could not read (a header or URL past its limits, NUL in a header).
+    case badRequest(String)
     case unauthorized(String)
     case forbidden(String)
     case notFound(String)
@@ -31,6 +33,7 @@ public enum APIError: Error, Sendable, Equatable {
 
     var status: HTTPResponse.Status {
         switch self {
+        case .badRequest: .badRequest
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
         case .notFound: .notFound
@@ -47,6 +50,7 @@ public enum APIError: Error, Sendable, Equatable {
 
     var code: String {
         switch self {
+        case .badRequest: "bad_request"
         case .unauthorized: "unauthorized"
         case .forbidden: "forbidden"
         case .notFound: "not_found"
@@ -63,7 +67,7 @@ public enum APIError: Error, Sendable, Equatable {
 
     var message: String {
         switch self {
-        case .unauthorized(let message), .forbidden(let message), .notFound(let message),
+        case .badRequest(let message), .unauthorized(let message), .forbidden(let message), .notFound(let message),
              .conflict(let message, _), .payloadTooLarge(let message), .unsupportedMediaType(let message),
              .validation(let message, _), .methodNotAllowed(let message), .internal(let message),
              .unavailable(let message):

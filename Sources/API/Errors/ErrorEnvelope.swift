@@ -12,12 +12,16 @@ struct ErrorEnvelope: Encodable {
     var error: Body
     var meta: [String: String]
 
-    /// The response for `error`, with `WWW-Authenticate` on 401 and `Retry-After` on 429.
-    static func response(for error: APIError, requestID: String) -> Response {
+    /// The envelope of `error` as JSON bytes.
+    static func body(for error: APIError, requestID: String) -> ByteBuffer {
         let envelope = ErrorEnvelope(
             error: Body(code: error.code, message: error.message, details: error.details),
             meta: ["requestId": requestID])
-        let data = (try? APIJSON.encoder.encode(envelope)) ?? Data("{}".utf8)
+        return ByteBuffer(bytes: (try? APIJSON.encoder.encode(envelope)) ?? Data("{}".utf8))
+    }
+
+    /// The response for `error`, with `WWW-Authenticate` on 401 and `Retry-After` on 429.
+    static func response(for error: APIError, requestID: String) -> Response {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         switch error {
         case .unauthorized:
@@ -27,6 +31,6 @@ struct ErrorEnvelope: Encodable {
         default:
             break
         }
-        return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: error.status, headers: headers, body: .init(byteBuffer: body(for: error, requestID: requestID)))
     }
 }

@@ -52,7 +52,7 @@ extension OpenAPISpec {
             "ErrorBody": S.object([
                 "code": S.enumeration([
                     "unauthorized", "forbidden", "not_found", "conflict", "payload_too_large", "unsupported_media_type",
-                    "validation_error", "rate_limited", "method_not_allowed", "internal_error", "unavailable",
+                    "validation_error", "rate_limited", "method_not_allowed", "bad_request", "internal_error", "unavailable",
                 ]),
                 "message": S.string,
                 "details": S.array(of: S.ref("FieldProblem")),
