@@ -1,6 +1,8 @@
 import Foundation
 import API
 import Index
+import Logging
+import Vectors
 
 /// The settings every command reads from the environment (SPEC §6).
 struct Settings {
@@ -34,9 +36,9 @@ struct Settings {
     static let enumerated: [(name: String, values: [String])] = [
         ("LORE_ENV", AppEnvironment.allCases.map(\.rawValue)),
         ("LORE_REGISTRATION", ["enabled", "disabled"]),
-        ("LORE_LOG_FORMAT", ["text", "json"]),
-        ("LORE_LOG_LEVEL", ["trace", "debug", "info", "notice", "warning", "error", "critical"]),
-        ("LORE_EMBEDDER", ["builtin", "openai", "none"]),
+        ("LORE_LOG_FORMAT", LogFormat.allCases.map(\.rawValue)),
+        ("LORE_LOG_LEVEL", Logger.Level.allCases.map(\.rawValue)),
+        ("LORE_EMBEDDER", EmbedderSettings.Kind.allCases.map(\.rawValue)),
     ]
 
     /// Throws ``CLIError/badSetting(name:value:)`` for the first setting whose value is not one

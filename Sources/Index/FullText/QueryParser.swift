@@ -48,10 +48,10 @@ public struct QueryParser: Sendable {
             let meaningful = words.filter { !StopWords.isStopWord($0) }
             if !meaningful.isEmpty || !query.required.isEmpty { words = meaningful }
         }
-        let kept = max(0, Self.maximumTerms - query.required.count - query.excluded.count)
+        // The term budget goes to required phrases first, then exclusions, then optional words.
         query.required = Array(query.required.prefix(Self.maximumTerms))
         query.excluded = Array(query.excluded.prefix(Self.maximumTerms - query.required.count))
-        query.optional = Array(words.prefix(kept))
+        query.optional = Array(words.prefix(Self.maximumTerms - query.required.count - query.excluded.count))
         guard !query.optional.isEmpty || !query.required.isEmpty else {
             throw .invalid(field: field, reason: "must contain at least one word to search for, not only exclusions")
         }

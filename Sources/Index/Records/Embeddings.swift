@@ -25,15 +25,7 @@ public struct PendingChunk: Sendable, Equatable {
         if !heading.isEmpty { parts.append(heading) }
         parts.append(text)
         let joined = parts.joined(separator: "\n")
-        guard joined.utf8.count > maximumTextBytes else { return joined }
-        var view = String.UnicodeScalarView()
-        var bytes = 0
-        for scalar in joined.unicodeScalars {
-            bytes += UTF8.width(scalar)
-            if bytes > maximumTextBytes { break }
-            view.append(scalar)
-        }
-        return String(view)
+        return joined.utf8.count > maximumTextBytes ? joined.cut(toUTF8Bytes: maximumTextBytes) : joined
     }
 }
 

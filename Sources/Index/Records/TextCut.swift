@@ -7,4 +7,16 @@ extension StringProtocol {
         view.append(contentsOf: unicodeScalars.prefix(count))
         return String(view)
     }
+
+    /// The longest run of whole Unicode scalars from the start that fits in `limit` UTF-8 bytes.
+    func cut(toUTF8Bytes limit: Int) -> String {
+        var view = String.UnicodeScalarView()
+        var bytes = 0
+        for scalar in unicodeScalars {
+            bytes += UTF8.width(scalar)
+            if bytes > limit { break }
+            view.append(scalar)
+        }
+        return String(view)
+    }
 }

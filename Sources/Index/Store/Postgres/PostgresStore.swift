@@ -145,12 +145,15 @@ public final class PostgresStore: Sendable {
     /// Whether PostgreSQL ended the transaction for a conflict with another one (deadlock,
     /// serialization failure) rather than for anything the statements did.
     static func isTransient(_ error: any Error) -> Bool {
-        var underlying = error
-        if let transaction = error as? PostgresTransactionError {
-            underlying = transaction.closureError ?? transaction.beginError ?? transaction.commitError ?? error
-        }
-        guard let error = underlying as? PSQLError, error.code == .server else { return false }
+        guard let error = unwrapped(error) as? PSQLError, error.code == .server else { return false }
         return ["40P01", "40001"].contains(error.serverInfo?[.sqlState])
+    }
+
+    /// The error a failed transaction carries (its body's, else its BEGIN's or COMMIT's), or
+    /// `error` itself when it is not a transaction's.
+    static func unwrapped(_ error: any Error) -> any Error {
+        guard let transaction = error as? PostgresTransactionError else { return error }
+        return transaction.closureError ?? transaction.beginError ?? transaction.commitError ?? transaction
     }
 
     /// Leases a pooled connection for `body`, waiting at most the connect timeout for one.
@@ -194,10 +197,8 @@ public final class PostgresStore: Sendable {
 
     /// Maps PostgreSQL errors to ``IndexError``; `IndexError`s pass through.
     static func translate(_ error: any Error, context: String? = nil) -> any Error {
+        let error = unwrapped(error)
         if error is IndexError { return error }
-        if let transaction = error as? PostgresTransactionError {
-            return translate(transaction.closureError ?? transaction.beginError ?? transaction.commitError ?? transaction, context: context)
-        }
         guard let error = error as? PSQLError else {
             return IndexError.storage(reason: [context, "\(error)"].compactMap { $0 }.joined(separator: ": "))
         }
