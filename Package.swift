@@ -39,8 +39,14 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .target(
+            name: "Runtime",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
         ),
         .systemLibrary(
             name: "CBLAS",
@@ -72,6 +78,7 @@ let package = Package(
             name: "API",
             dependencies: [
                 "Index",
+                "Runtime",
                 "Search",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -93,6 +100,7 @@ let package = Package(
             name: "CLI",
             dependencies: [
                 "API",
+                "Runtime",
                 "Vectors",
                 "Index",
                 "Search",
@@ -124,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "Index", "Search", "LoreTestSupport",
+                "API", "Index", "Search", "Runtime", "LoreTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

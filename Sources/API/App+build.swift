@@ -19,31 +19,19 @@ public func buildApplication(_ arguments: some AppArguments, logger: Logger = Lo
 }
 
 /// Builds the application over an opened store; schema migrations have run before it listens.
-/// The store is closed when the application stops. A store shared with other instances
-/// (``StoreChangeFeed``) keeps this instance's caches in step with their writes.
+/// The store is closed when the application stops. The engine (``Engine``) is assembled here
+/// once, over the store with its lookups cached, and every route and the MCP endpoint use it.
 public func buildApplication<AppStore: Store>(
     _ arguments: some AppArguments, store: AppStore, dataDirectory: URL, logger: Logger
 ) async throws -> some ApplicationProtocol {
     try ProductionSafety.check(arguments)
     let secret = try AppSecrets.jwtSecret(for: arguments, dataDirectory: dataDirectory)
     let tokens = await SessionTokens(secret: secret, lifetime: arguments.sessionLifetime)
-    let embedder = try await arguments.embedderSettings.makeEmbedder()
-    let semantic = embedder.map { SemanticSearcher.make(embedder: $0, store: store) }
     let metrics = LoreMetrics()
-    let wake = WorkSignal()
-    let cached = CachedStore(
-        base: store, onLookup: { metrics.recordCacheLookup(hit: $0) }, onDocumentsWritten: { wake.notify() },
-        onDocumentDeleted: { project, document in _ = await semantic?.cache.cachedIndex(for: project)?.remove(documentID: document) })
-    let router = buildRouter(arguments, cachedStore: cached, tokens: tokens, semantic: semantic, metrics: metrics)
-    var services: [any Service] = [StoreClosingService(store: store)]
-    if let feed = store as? any StoreChangeFeed {
-        services.append(StoreChangeService(changes: feed.changes(), store: cached, semantic: semantic, logger: logger))
-    }
-    if let semantic {
-        var worker = EmbeddingWorker(store: store, embedder: semantic.embedder, cache: semantic.cache, logger: logger)
-        worker.wake = wake
-        services.append(EmbeddingWorkerService(worker: worker))
-    }
+    let cached = CachedStore(base: store, onLookup: { metrics.recordCacheLookup(hit: $0) })
+    let engine = await Engine.start(store: cached, options: EngineOptions(embedder: arguments.embedderSettings), logger: logger)
+    let router = buildRouter(arguments, engine: engine, tokens: tokens, metrics: metrics)
+    let services: [any Service] = [StoreClosingService(store: store), EngineService(engine: engine)]
     return Application(
         router: router,
         server: .http1(configuration: .init(
@@ -63,20 +51,19 @@ enum HTTPTimeouts {
     static let requestRead = TimeAmount.seconds(60)
 }
 
-/// The router over `store`, with the lookups of every request cached (see ``CachedStore``).
-public func buildRouter<AppStore: Store>(
-    _ arguments: some AppArguments, store: AppStore, tokens: SessionTokens, semantic: SemanticSearcher? = nil,
-    metrics: LoreMetrics = LoreMetrics()
-) -> Router<AppRequestContext> {
+/// The router over `store` without an embedder (full text only), with the lookups of every
+/// request cached (see ``CachedStore``).
+public func buildRouter<AppStore: Store>(_ arguments: some AppArguments, store: AppStore, tokens: SessionTokens) -> Router<AppRequestContext> {
+    let metrics = LoreMetrics()
     let cached = CachedStore(base: store, onLookup: { metrics.recordCacheLookup(hit: $0) })
-    return buildRouter(arguments, cachedStore: cached, tokens: tokens, semantic: semantic, metrics: metrics)
+    return buildRouter(arguments, engine: Engine(store: cached, embedder: nil), tokens: tokens, metrics: metrics)
 }
 
-/// The router: middleware chain, then every route of SPEC §3.
-func buildRouter<AppStore: Store>(
-    _ arguments: some AppArguments, cachedStore store: CachedStore<AppStore>, tokens: SessionTokens,
-    semantic: SemanticSearcher?, metrics: LoreMetrics
+/// The router: middleware chain, then every route of SPEC §3, all over `engine`.
+func buildRouter<Base: Store>(
+    _ arguments: some AppArguments, engine: Engine<CachedStore<Base>>, tokens: SessionTokens, metrics: LoreMetrics
 ) -> Router<AppRequestContext> {
+    let store = engine.store
     let router = Router(context: AppRequestContext.self)
     let authenticator = Authenticator(store: store, tokens: tokens)
     router.add(middleware: RequestIDMiddleware())
@@ -89,8 +76,7 @@ func buildRouter<AppStore: Store>(
         onLimited: { _ in metrics.recordRateLimited() }))
     router.add(middleware: ErrorMiddleware(environment: arguments.environment))
 
-    let embedderState = semantic == nil ? "disabled" : "ok"
-    let health = HealthController(store: store, embedderState: { embedderState })
+    let health = HealthController(store: store, embedder: engine.embedder)
     health.addRoutes(to: router.group("health"))
     OpenAPIController().addRoutes(to: router)
     MetricsController(store: store, metrics: metrics).addRoutes(to: router)
@@ -99,13 +85,14 @@ func buildRouter<AppStore: Store>(
     health.addRoutes(to: api.group("health"))
     AuthController(store: store, authenticator: authenticator, environment: arguments.environment,
                    registrationEnabled: arguments.registrationEnabled).addRoutes(to: api.group("auth"))
-    ProjectsController(store: store, authenticator: authenticator, embeddingModel: semantic?.embedder.modelID).addRoutes(to: api.group("projects"))
-    DocumentsController(store: store, authenticator: authenticator).addRoutes(to: api.group("projects/:projectId/documents"))
-    let search = SearchController(store: store, search: SearchService(store: store, semantic: semantic), authenticator: authenticator,
-                                  metrics: metrics)
+    ProjectsController(store: store, authenticator: authenticator, embeddingModel: engine.semantic?.embedder.modelID)
+        .addRoutes(to: api.group("projects"))
+    DocumentsController(store: store, indexer: engine.indexer, authenticator: authenticator)
+        .addRoutes(to: api.group("projects/:projectId/documents"))
+    let search = SearchController(store: store, search: engine.search, authenticator: authenticator, metrics: metrics)
     search.addProjectRoutes(to: api.group("projects/:projectId/search"))
     search.addGlobalRoutes(to: api.group("search"))
-    MCPController(store: store, search: search.search, authenticator: authenticator, hostname: arguments.hostname,
-                  logger: Logger(label: "lore.mcp")).addRoutes(to: router)
+    MCPController(engine: engine, authenticator: authenticator, hostname: arguments.hostname, logger: Logger(label: "lore.mcp"))
+        .addRoutes(to: router)
     return router
 }

@@ -1,10 +1,6 @@
 import Foundation
+import Runtime
 import Vectors
-
-/// Whether the server runs for development (details in errors, generated secrets) or production.
-public enum AppEnvironment: String, Sendable, CaseIterable {
-    case development, production
-}
 
 /// The settings the application is built from; `lore serve` fills it from flags and `LORE_*`
 /// variables, tests fill a struct with `port: 0` and a temporary database.

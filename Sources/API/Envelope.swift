@@ -3,9 +3,23 @@ import Hummingbird
 import Index
 
 /// The success envelope: `{"data": …, "meta": {"requestId": …, …}}`.
-struct Envelope<Payload: Encodable>: Encodable {
+struct Envelope<Payload: Encodable, Meta: Encodable>: Encodable {
     var data: Payload
-    var meta: [String: JSONValue]
+    var meta: Meta
+}
+
+/// The fields of `meta` with `requestId` beside them, in one JSON object.
+struct MetaWithRequestID<Meta: Encodable>: Encodable {
+    var meta: Meta
+    var requestId: String
+
+    enum CodingKeys: String, CodingKey { case requestId }
+
+    func encode(to encoder: any Encoder) throws {
+        try meta.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(requestId, forKey: .requestId)
+    }
 }
 
 extension AppRequestContext {
@@ -19,6 +33,13 @@ extension AppRequestContext {
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// A JSON response in the success envelope whose `meta` is `meta`'s fields and the request id.
+    func respond<Payload: Encodable, Meta: Encodable>(_ data: Payload, meta: Meta) throws -> Response {
+        let body = try APIJSON.encoder.encode(Envelope(data: data, meta: MetaWithRequestID(meta: meta, requestId: requestID)))
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     /// A list response: the page's items with `offset`, `limit` and `total` in `meta`.

@@ -31,19 +31,30 @@ struct QueryParameters {
     func string(_ name: String) -> String? { values[name] }
 
     func int(_ name: String, default fallback: Int) throws -> Int {
-        guard let raw = values[name] else { return fallback }
+        try int(name) ?? fallback
+    }
+
+    /// The integer, or `nil` when the parameter is absent.
+    func int(_ name: String) throws -> Int? {
+        guard let raw = values[name] else { return nil }
         guard let value = Int(raw) else { throw APIError.invalid(name, "must be an integer") }
         return value
     }
 
-    func double(_ name: String, default fallback: Double) throws -> Double {
-        guard let raw = values[name] else { return fallback }
+    /// The number, or `nil` when the parameter is absent.
+    func double(_ name: String) throws -> Double? {
+        guard let raw = values[name] else { return nil }
         guard let value = Double(raw), value.isFinite else { throw APIError.invalid(name, "must be a number") }
         return value
     }
 
     func enumeration<T: RawRepresentable & CaseIterable>(_ name: String, default fallback: T) throws -> T where T.RawValue == String {
-        guard let raw = values[name] else { return fallback }
+        try enumeration(name) ?? fallback
+    }
+
+    /// The value, or `nil` when the parameter is absent.
+    func enumeration<T: RawRepresentable & CaseIterable>(_ name: String) throws -> T? where T.RawValue == String {
+        guard let raw = values[name] else { return nil }
         guard let value = T(rawValue: raw) else {
             throw APIError.invalid(name, "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
         }

@@ -1,5 +1,4 @@
 import Foundation
-import API
 import Index
 import Search
 

@@ -1,8 +1,10 @@
 import Foundation
-import API
 import Index
 import Logging
+import Runtime
+import Search
 import Vectors
+import Runtime
 
 /// The settings every command reads from the environment (SPEC §6).
 struct Settings {
@@ -51,6 +53,11 @@ struct Settings {
             }
         }
         guard portIsValid else { throw .badSetting(name: "LORE_PORT", value: "'\(variables["LORE_PORT"] ?? "")' (expected 0–65535)") }
+    }
+
+    /// The engine every command assembles: the configured embedder (none when `fullTextOnly`).
+    func engineOptions(fullTextOnly: Bool = false) throws -> EngineOptions {
+        EngineOptions(embedder: fullTextOnly ? EmbedderSettings(kind: .none) : try EmbedderSettings(environment: variables))
     }
 
     private func nonEmpty(_ name: String) -> String? {

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Index
-import API
 import Logging
+import Runtime
 import Vectors
 
 /// The flags every command that opens the store shares.

@@ -14,10 +14,14 @@ public enum FusionMethod: String, Sendable, Codable, CaseIterable {
     case linear
 }
 
-/// A search as the three front doors (HTTP, MCP, CLI) ask for it.
+/// A search as the three front doors (HTTP, MCP, CLI) ask for it: its defaults and its rules
+/// live here only (a front door passes `nil` for what its caller left out).
 public struct SearchRequest: Sendable {
+    public static let defaultMode = SearchMode.hybrid
     public static let defaultLimit = 10
     public static let maximumLimit = 100
+    public static let defaultFusion = FusionMethod.rrf
+    public static let defaultSemanticRatio = 0.5
 
     public var text: String
     public var projectIDs: [UUID]
@@ -29,11 +33,18 @@ public struct SearchRequest: Sendable {
     /// Weight of the semantic side in a linear blend, 0…1.
     public var semanticRatio: Double
 
-    /// Validates paging and ratio; the query text is checked when the search runs.
+    /// Validates the text (it must not be empty), paging and ratio; the query syntax is checked
+    /// when the search runs. `nil` takes the default.
     public init(
-        text: String, projectIDs: [UUID], mode: SearchMode = .hybrid, filter: DocumentFilter = DocumentFilter(),
-        offset: Int = 0, limit: Int = defaultLimit, fusion: FusionMethod = .rrf, semanticRatio: Double = 0.5
+        text: String, projectIDs: [UUID], mode: SearchMode? = nil, filter: DocumentFilter = DocumentFilter(),
+        offset: Int? = nil, limit: Int? = nil, fusion: FusionMethod? = nil, semanticRatio: Double? = nil
     ) throws(SearchError) {
+        guard text.contains(where: { !$0.isWhitespace }) else {
+            throw .invalid(field: "q", reason: "is required and must not be empty")
+        }
+        let offset = offset ?? 0
+        let limit = limit ?? Self.defaultLimit
+        let semanticRatio = semanticRatio ?? Self.defaultSemanticRatio
         guard offset >= 0 else { throw .invalid(field: "offset", reason: "must be 0 or more") }
         guard (1...Self.maximumLimit).contains(limit) else {
             throw .invalid(field: "limit", reason: "must be between 1 and \(Self.maximumLimit)")
@@ -49,11 +60,11 @@ public struct SearchRequest: Sendable {
         }
         self.text = text
         self.projectIDs = projectIDs
-        self.mode = mode
+        self.mode = mode ?? Self.defaultMode
         self.filter = filter
         self.offset = offset
         self.limit = limit
-        self.fusion = fusion
+        self.fusion = fusion ?? Self.defaultFusion
         self.semanticRatio = semanticRatio
     }
 }

@@ -12,6 +12,8 @@ import Vectors
 public struct SearchService<Store: DocumentStore & EmbeddingStore>: Sendable {
     public let store: Store
     public let semantic: SemanticSearcher?
+    /// Why a semantic or hybrid search runs as full text when there is no ``semantic`` side.
+    let semanticMissingReason: String
     let parser: QueryParser
     let logger: Logger
 
@@ -27,10 +29,11 @@ public struct SearchService<Store: DocumentStore & EmbeddingStore>: Sendable {
     static var feedbackDocuments: Int { 5 }
     static var feedbackWeight: Float { 1.0 }
 
-    public init(store: Store, semantic: SemanticSearcher? = nil, parser: QueryParser = QueryParser(),
-                logger: Logger = Logger(label: "lore.search")) {
+    public init(store: Store, semantic: SemanticSearcher? = nil, semanticMissingReason: String = "no embedder is configured",
+                parser: QueryParser = QueryParser(), logger: Logger = Logger(label: "lore.search")) {
         self.store = store
         self.semantic = semantic
+        self.semanticMissingReason = semanticMissingReason
         self.parser = parser
         self.logger = logger
     }
@@ -66,6 +69,7 @@ public struct SearchService<Store: DocumentStore & EmbeddingStore>: Sendable {
         let searched = Set(request.projectIDs)
         response.hits.removeAll { !searched.contains($0.projectId) }
         response.requestedMode = request.mode
+        response.query = request.text
         response.tookMs = started.duration(to: .now).milliseconds
         return response
     }
@@ -92,7 +96,7 @@ public struct SearchService<Store: DocumentStore & EmbeddingStore>: Sendable {
     }
 
     private func semanticRanking(_ request: SearchRequest, depth: Int) async -> Result<SemanticResult, FallbackReason> {
-        guard let semantic else { return .failure(FallbackReason("no embedder is configured")) }
+        guard let semantic else { return .failure(FallbackReason(semanticMissingReason)) }
         do {
             let hasFilter = request.filter.pathPrefix != nil || request.filter.tag != nil
             let allowed = hasFilter ? try await store.documentIDs(in: request.projectIDs, filter: request.filter) : nil

@@ -7,6 +7,7 @@ import Index
 import Logging
 import LoreTestSupport
 import NIOCore
+import Runtime
 
 /// Settings of a test server: an ephemeral port and a known secret.
 struct TestArguments: AppArguments {

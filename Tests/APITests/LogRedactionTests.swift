@@ -1,4 +1,5 @@
 @testable import API
+@testable import Runtime
 import Foundation
 import HTTPTypes
 import Logging

@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Index
 import Logging
 import NIOCore
+import Runtime
 
 /// Settings of the OpenAPI tests' app: an ephemeral port, a known secret, a temporary database.
 struct OpenAPITestArguments: AppArguments {

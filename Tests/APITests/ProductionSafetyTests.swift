@@ -3,6 +3,7 @@ import Foundation
 import Index
 import Testing
 import Vectors
+import Runtime
 
 @Suite("Production safety: unsafe settings refuse to start")
 struct ProductionSafetyTests {

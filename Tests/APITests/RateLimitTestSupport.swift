@@ -3,6 +3,7 @@ import Foundation
 import HummingbirdTesting
 import Index
 import Logging
+import Runtime
 
 /// A clock the test moves by hand, so bucket refills are exact.
 final class ManualClock: RateLimitClock, @unchecked Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Index
+import Runtime
 
 /// `/auth`: register, login, logout, me.
 struct AuthController<AppStore: Store>: Sendable {
@@ -30,7 +31,9 @@ struct AuthController<AppStore: Store>: Sendable {
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard registrationEnabled else { throw APIError.forbidden("registration is turned off on this server") }
         let input = try await request.decodeJSON(as: RegisterInput.self, context: context)
-        try Passwords.check(input.password)
+        guard Passwords.isAcceptable(input.password) else {
+            throw APIError.invalid("password", "must be \(Passwords.allowedBytes.lowerBound)–\(Passwords.allowedBytes.upperBound) bytes")
+        }
         let hash = await Passwords.hash(input.password)
         let user = try await store.createUser(NewUser(email: input.email, name: input.name, passwordHash: hash))
         return try await signIn(user, context: context, status: .created)

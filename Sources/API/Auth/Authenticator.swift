@@ -60,8 +60,7 @@ struct Authenticator<AppStore: Store>: Sendable {
     }
 
     private func project(forKey key: String) async throws -> Identity {
-        guard key.hasPrefix(APIKey.scheme),
-              let project = try await Self.absentIfNotFound({ try await store.project(apiKey: key) }) else {
+        guard let project = try await store.project(forAPIKey: key) else {
             throw APIError.unauthorized("the API key is invalid")
         }
         return .project(project)

@@ -7,15 +7,11 @@ import Index
 /// Every write through this store that could change a cached answer invalidates it before it
 /// returns (creating, renaming, deleting a project, rotating a key, revoking a session), so a
 /// rotated key or a logout takes effect at once; ``apply(_:)`` does the same for changes made by
-/// other instances sharing a PostgreSQL database. Documents, search and embeddings pass through
+/// other processes sharing the database. Documents, search and embeddings pass through
 /// untouched. Hits and misses are reported to `onLookup` for the metrics.
-public struct CachedStore<Base: Store>: Store, StoreTotalsReporting {
+public struct CachedStore<Base: Store>: Store {
     public let base: Base
     let onLookup: @Sendable (_ hit: Bool) -> Void
-    /// Told after every document write (the embedding worker wakes on it).
-    let onDocumentsWritten: @Sendable () -> Void
-    /// Told after a document is deleted (project, document): loaded vector indexes drop its rows.
-    let onDocumentDeleted: @Sendable (_ projectID: UUID, _ documentID: UUID) async -> Void
     let users = LookupCache<UUID, User>()
     let projectsByID = LookupCache<UUID, Project>()
     /// Keyed by the key's SHA-256, so no key is held in clear text.
@@ -29,15 +25,9 @@ public struct CachedStore<Base: Store>: Store, StoreTotalsReporting {
         var limit: Int
     }
 
-    public init(
-        base: Base, onLookup: @escaping @Sendable (_ hit: Bool) -> Void = { _ in },
-        onDocumentsWritten: @escaping @Sendable () -> Void = {},
-        onDocumentDeleted: @escaping @Sendable (_ projectID: UUID, _ documentID: UUID) async -> Void = { _, _ in }
-    ) {
+    public init(base: Base, onLookup: @escaping @Sendable (_ hit: Bool) -> Void = { _ in }) {
         self.base = base
         self.onLookup = onLookup
-        self.onDocumentsWritten = onDocumentsWritten
-        self.onDocumentDeleted = onDocumentDeleted
     }
 
     private func cached<Key: Hashable & Sendable, Value: Sendable>(
@@ -141,20 +131,16 @@ public struct CachedStore<Base: Store>: Store, StoreTotalsReporting {
     // MARK: Pass-through
 
     public func createDocument(_ document: NewDocument, in projectID: UUID) async throws -> Document {
-        defer { onDocumentsWritten() }
-        return try await base.createDocument(document, in: projectID)
+        try await base.createDocument(document, in: projectID)
     }
     public func updateDocument(id: UUID, in projectID: UUID, with update: DocumentUpdate) async throws -> Document {
-        defer { onDocumentsWritten() }
-        return try await base.updateDocument(id: id, in: projectID, with: update)
+        try await base.updateDocument(id: id, in: projectID, with: update)
     }
     public func upsertDocument(_ document: NewDocument, in projectID: UUID) async throws -> (Document, WriteOutcome) {
-        defer { onDocumentsWritten() }
-        return try await base.upsertDocument(document, in: projectID)
+        try await base.upsertDocument(document, in: projectID)
     }
     public func writeDocuments(_ documents: [NewDocument], mode: BulkMode, in projectID: UUID) async throws -> [BulkItemResult] {
-        defer { onDocumentsWritten() }
-        return try await base.writeDocuments(documents, mode: mode, in: projectID)
+        try await base.writeDocuments(documents, mode: mode, in: projectID)
     }
     public func document(id: UUID, in projectID: UUID) async throws -> Document { try await base.document(id: id, in: projectID) }
     public func document(path: String, in projectID: UUID) async throws -> Document { try await base.document(path: path, in: projectID) }
@@ -164,7 +150,6 @@ public struct CachedStore<Base: Store>: Store, StoreTotalsReporting {
     public func contentHashes(in projectID: UUID) async throws -> [String: String] { try await base.contentHashes(in: projectID) }
     public func deleteDocument(id: UUID, in projectID: UUID) async throws {
         try await base.deleteDocument(id: id, in: projectID)
-        await onDocumentDeleted(projectID, id)
     }
     public func searchFullText(_ request: FullTextRequest) async throws -> FullTextResults { try await base.searchFullText(request) }
     public func snippets(for query: SearchQuery, projectIDs: [UUID], chunkIDs: [Int64]) async throws -> [Int64: String] {
@@ -198,10 +183,6 @@ public struct CachedStore<Base: Store>: Store, StoreTotalsReporting {
         try await base.documentIDs(in: projectIDs, filter: filter)
     }
 
-    public func totals() async throws -> StoreTotals {
-        guard let reporting = base as? any StoreTotalsReporting else {
-            throw IndexError.storage(reason: "this store cannot count its contents")
-        }
-        return try await reporting.totals()
-    }
+    public func totals() async throws -> StoreTotals { try await base.totals() }
+    public func changes() -> AsyncStream<StoreChange> { base.changes() }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Index
+import Search
 
 /// `/projects/{projectId}/documents`: reading and writing a project's documents.
 ///
@@ -8,6 +9,8 @@ import Index
 /// text. Reached by the project's owner or by its API key.
 struct DocumentsController<AppStore: Store>: Sendable {
     let store: AppStore
+    /// Writes go through the engine's write path, which wakes the embedding worker.
+    let indexer: Indexer<AppStore>
     let authenticator: Authenticator<AppStore>
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -34,7 +37,7 @@ struct DocumentsController<AppStore: Store>: Sendable {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let project = try await projectAccess(request, context: context)
         let input = try await request.decodeJSON(as: DocumentInput.self, context: context)
-        let document = try await store.createDocument(input.newDocument, in: project.id)
+        let document = try await indexer.createDocument(input.newDocument, in: project.id)
         return try respond(with: document, status: .created, context: context)
     }
 
@@ -68,7 +71,7 @@ struct DocumentsController<AppStore: Store>: Sendable {
         guard expected != nil || ifMatch == "*" else {
             throw APIError.invalid("version", "is required (or send If-Match)")
         }
-        let document = try await store.updateDocument(id: id, in: project.id, with: DocumentUpdate(
+        let document = try await indexer.updateDocument(id: id, in: project.id, with: DocumentUpdate(
             content: input.content, path: input.path, title: input.title, tags: input.tags,
             metadata: input.metadata, expectedVersion: expected))
         return try respond(with: document, context: context)
@@ -77,7 +80,7 @@ struct DocumentsController<AppStore: Store>: Sendable {
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         let project = try await projectAccess(request, context: context)
         let id = try context.parameters.uuid("documentId", entity: "document")
-        try await store.deleteDocument(id: id, in: project.id)
+        try await indexer.deleteDocument(id: id, in: project.id)
         return Response(status: .noContent)
     }
 
@@ -87,7 +90,7 @@ struct DocumentsController<AppStore: Store>: Sendable {
         guard input.documents.count <= BulkInput.maximumItems else {
             throw APIError.invalid("documents", "at most \(BulkInput.maximumItems) items per request")
         }
-        let results = try await store.writeDocuments(input.documents.map(\.newDocument), mode: input.mode ?? .create, in: project.id)
+        let results = try await indexer.writeDocuments(input.documents.map(\.newDocument), mode: input.mode ?? .create, in: project.id)
         let items = results.map { item in
             switch item.result {
             case .success(let written):

@@ -3,6 +3,7 @@ import Hummingbird
 import Index
 import NIOCore
 import Search
+import Runtime
 
 /// The one place where errors of every layer become ``APIError``s.
 enum ErrorMapping {

@@ -26,14 +26,14 @@ enum ListDocumentsTool: MCPTool {
             "offset": JSONSchema.integer("Documents skipped."),
             "limit": JSONSchema.integer("Page size."),
             "total": JSONSchema.integer("Documents matching in all."),
-            "documents": JSONSchema.array("The page, in path order.", of: MCPDocumentPayload.schema(withContent: false)),
+            "documents": JSONSchema.array("The page, in path order.", of: DocumentResponse.schema(withContent: false)),
         ], required: ["offset", "limit", "total", "documents"]))
 
-    struct Output: Codable {
+    struct Output: Encodable {
         var offset: Int
         var limit: Int
         var total: Int
-        var documents: [MCPDocumentPayload]
+        var documents: [DocumentResponse]
     }
 
     static func call<AppStore: Store>(_ arguments: MCPArguments, in context: MCPToolContext<AppStore>) async throws -> CallTool.Result {
@@ -43,7 +43,7 @@ enum ListDocumentsTool: MCPTool {
         let page = try await context.store.documents(
             in: context.project.id, filter: DocumentFilter(pathPrefix: pathPrefix), sort: .path,
             page: try PageRequest(offset: offset, limit: limit))
-        let output = Output(offset: offset, limit: limit, total: page.total, documents: page.items.map(MCPDocumentPayload.init))
+        let output = Output(offset: offset, limit: limit, total: page.total, documents: page.items.map(DocumentResponse.init))
         return try .success(text: text(for: page, pathPrefix: pathPrefix), structured: output)
     }
 

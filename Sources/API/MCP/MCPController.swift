@@ -26,8 +26,8 @@ struct MCPController<AppStore: Store>: Sendable {
     let validation: any HTTPRequestValidationPipeline
     let logger: Logger
 
-    init(store: AppStore, search: SearchService<AppStore>, authenticator: Authenticator<AppStore>, hostname: String, logger: Logger) {
-        self.servers = MCPServerFactory(store: store, search: search, logger: logger)
+    init(engine: Engine<AppStore>, authenticator: Authenticator<AppStore>, hostname: String, logger: Logger) {
+        self.servers = MCPServerFactory(engine: engine, logger: logger)
         self.authenticator = authenticator
         self.validation = MCPRequestValidation.pipeline(hostname: hostname)
         self.logger = logger

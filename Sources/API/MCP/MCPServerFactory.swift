@@ -22,17 +22,9 @@ struct MCPServerFactory<AppStore: Store>: Sendable {
         """
     }
 
-    let store: AppStore
-    let search: SearchService<AppStore>
+    /// The engine the HTTP API uses too.
+    let engine: Engine<AppStore>
     let logger: Logger
-
-    /// A factory over `store` whose `search` tool runs through `search`, the service the HTTP
-    /// API uses too.
-    init(store: AppStore, search: SearchService<AppStore>, logger: Logger) {
-        self.store = store
-        self.search = search
-        self.logger = logger
-    }
 
     /// A server whose tool calls act on the project `project` returns; it is asked on every call,
     /// so a key that stops working fails the next call.
@@ -58,7 +50,7 @@ struct MCPServerFactory<AppStore: Store>: Sendable {
         }
         do {
             let arguments = try MCPArguments(parameters.arguments, known: tool.argumentNames)
-            let context = MCPToolContext(store: store, search: search, project: try await project())
+            let context = MCPToolContext(engine: engine, project: try await project())
             return try await tool.call(arguments, in: context)
         } catch {
             return MCPErrorMapping.result(for: error, tool: parameters.name, arguments: parameters.arguments, logger: logger)

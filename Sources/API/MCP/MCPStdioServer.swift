@@ -18,29 +18,23 @@ public enum MCPStdioServer {
     /// Serves until standard input closes. The key is checked before serving (``InvalidKey``)
     /// and again on every tool call, so a rotated key fails the next call with a message that
     /// says to restart with the new key.
-    /// `semantic` is the vector side of search, `nil` when no embedder is configured (search then
-    /// runs as full text and says so).
-    public static func run<AppStore: Store>(
-        store: AppStore, semantic: SemanticSearcher?, apiKey: String, logger: Logger
-    ) async throws {
-        guard let project = try await project(forKey: apiKey, in: store) else { throw InvalidKey() }
+    ///
+    /// The engine's background work runs meanwhile: what the agent writes is embedded in this
+    /// process (no server is needed), and vectors other processes store are followed.
+    public static func run<AppStore: Store>(engine: Engine<AppStore>, apiKey: String, logger: Logger) async throws {
+        let store = engine.store
+        guard let project = try await store.project(forAPIKey: apiKey) else { throw InvalidKey() }
         logger.info("MCP server on standard input and output", metadata: ["project.id": .string(project.id.apiString)])
-        let search = SearchService(store: store, semantic: semantic, logger: logger)
-        let server = await MCPServerFactory(store: store, search: search, logger: logger).makeServer {
-            guard let current = try await Self.project(forKey: apiKey, in: store) else { throw MCPToolError.keyRevoked }
+        let server = await MCPServerFactory(engine: engine, logger: logger).makeServer {
+            guard let current = try await store.project(forAPIKey: apiKey) else { throw MCPToolError.keyRevoked }
             return current
         }
+        let background = Task { await engine.run() }
+        defer { background.cancel() }
         try await server.start(transport: StdioTransport(logger: logger))
         await server.waitUntilCompleted()
         await server.stop()
-    }
-
-    private static func project<AppStore: Store>(forKey key: String, in store: AppStore) async throws -> Project? {
-        guard key.hasPrefix(APIKey.scheme) else { return nil }
-        do {
-            return try await store.project(apiKey: key)
-        } catch IndexError.notFound {
-            return nil
-        }
+        background.cancel()
+        _ = await background.value
     }
 }

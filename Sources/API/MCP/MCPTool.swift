@@ -3,11 +3,15 @@ import Index
 import MCP
 import Search
 
-/// What a tool call acts on: the store, the search engine, and the project the API key selected.
+/// What a tool call acts on: the engine (reads from its store, writes through its indexer,
+/// searches with its search service) and the project the API key selected.
 struct MCPToolContext<AppStore: Store>: Sendable {
-    let store: AppStore
-    let search: SearchService<AppStore>
+    let engine: Engine<AppStore>
     let project: Project
+
+    var store: AppStore { engine.store }
+    var indexer: Indexer<AppStore> { engine.indexer }
+    var search: SearchService<AppStore> { engine.search }
 }
 
 /// One MCP tool: its definition for `tools/list` and what `tools/call` does.

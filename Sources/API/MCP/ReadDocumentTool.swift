@@ -17,7 +17,7 @@ enum ReadDocumentTool: MCPTool {
         ], required: ["path"]),
         annotations: .init(title: "Read document", readOnlyHint: true, destructiveHint: false,
                            idempotentHint: true, openWorldHint: false),
-        outputSchema: MCPDocumentPayload.schema(withContent: true))
+        outputSchema: DocumentResponse.schema(withContent: true))
 
     static func call<AppStore: Store>(_ arguments: MCPArguments, in context: MCPToolContext<AppStore>) async throws -> CallTool.Result {
         let path = try DocumentPath.validate(try arguments.requiredString("path"))
@@ -29,6 +29,6 @@ enum ReadDocumentTool: MCPTool {
 
             \(document.content)
             """
-        return try .success(text: text, structured: MCPDocumentPayload(document))
+        return try .success(text: text, structured: DocumentResponse(document))
     }
 }

@@ -21,7 +21,7 @@ enum SearchTool: MCPTool {
             "mode": JSONSchema.enumeration(
                 "hybrid (default) fuses keyword and semantic ranking; fulltext matches words only; semantic matches meaning only. "
                     + "When no embedder is configured, hybrid and semantic run as full text and the result says so.",
-                SearchMode.allCases.map(\.rawValue), default: SearchMode.hybrid.rawValue),
+                SearchMode.allCases.map(\.rawValue), default: SearchRequest.defaultMode.rawValue),
             "limit": JSONSchema.integer("How many documents to return.", minimum: 1, maximum: SearchRequest.maximumLimit,
                                         default: SearchRequest.defaultLimit),
             "pathPrefix": JSONSchema.string("Only documents whose path starts with this, e.g. 'docs/api/'."),
@@ -32,10 +32,14 @@ enum SearchTool: MCPTool {
             "query": JSONSchema.string("The query as given."),
             "mode": JSONSchema.enumeration("The mode that ran.", SearchMode.allCases.map(\.rawValue)),
             "requestedMode": JSONSchema.enumeration("The mode that was asked for.", SearchMode.allCases.map(\.rawValue)),
-            "fallbackReason": JSONSchema.nullableString("Why hybrid or semantic ran as full text; absent when nothing fell back."),
+            "fallbackReason": JSONSchema.nullableString("Why hybrid or semantic ran as full text; null when nothing fell back."),
+            "offset": JSONSchema.integer("Documents skipped."),
+            "limit": JSONSchema.integer("Page size."),
             "total": JSONSchema.integer("How many documents match in all."),
-            "hits": JSONSchema.array("The documents, best first.", of: JSONSchema.object([
+            "tookMs": JSONSchema.number("How long the search took, in milliseconds."),
+            "hits": JSONSchema.array("The documents, best first (the hits of the HTTP search API).", of: JSONSchema.object([
                 "documentId": JSONSchema.string("The document's id (UUID)."),
+                "projectId": JSONSchema.string("The project's id (UUID)."),
                 "path": JSONSchema.string("The document's path: pass it to read_document."),
                 "title": JSONSchema.string("The document's title."),
                 "score": JSONSchema.number("Relevance; higher is better, comparable within one result only."),
@@ -47,48 +51,32 @@ enum SearchTool: MCPTool {
                     "index": JSONSchema.integer("Position of the best passage in the document, from 0."),
                     "heading": JSONSchema.string("Heading trail of the best passage ('Auth > Tokens'); empty before any heading."),
                 ], required: ["index", "heading"]),
-            ], required: ["documentId", "path", "title", "score", "snippet", "matchedBy", "ranks", "chunk"])),
-        ], required: ["query", "mode", "requestedMode", "total", "hits"]))
+            ], required: ["documentId", "projectId", "path", "title", "score", "snippet", "matchedBy", "ranks", "chunk"])),
+        ], required: ["query", "mode", "requestedMode", "fallbackReason", "offset", "limit", "total", "tookMs", "hits"]))
 
-    struct Hit: Codable {
-        var documentId: String
-        var path: String
-        var title: String
-        var score: Double
-        var snippet: String
-        var matchedBy: [String]
-        var ranks: [String: Int]
-        var chunk: SearchHit.ChunkReference
-    }
+    /// `structuredContent`: the search's `meta` fields (as the HTTP body has them) and its hits.
+    struct Output: Encodable {
+        var meta: SearchResponse.Meta
+        var hits: [SearchHit]
 
-    struct Output: Codable {
-        var query: String
-        var mode: String
-        var requestedMode: String
-        var fallbackReason: String?
-        var total: Int
-        var hits: [Hit]
+        enum CodingKeys: String, CodingKey { case hits }
+
+        func encode(to encoder: any Encoder) throws {
+            try meta.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(hits, forKey: .hits)
+        }
     }
 
     static func call<AppStore: Store>(_ arguments: MCPArguments, in context: MCPToolContext<AppStore>) async throws -> CallTool.Result {
         let query = try arguments.requiredString("query")
-        guard !query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw MCPToolError.invalidArgument(name: "query", reason: "must not be empty")
-        }
-        let mode = try arguments.choice("mode", as: SearchMode.self) ?? .hybrid
-        let limit = try arguments.integer("limit", in: 1...SearchRequest.maximumLimit) ?? SearchRequest.defaultLimit
         let pathPrefix = try arguments.string("pathPrefix")
-        let request = try SearchRequest(text: query, projectIDs: [context.project.id], mode: mode,
-                                        filter: DocumentFilter(pathPrefix: pathPrefix), limit: limit)
+        let request = try SearchRequest(
+            text: query, projectIDs: [context.project.id], mode: try arguments.choice("mode", as: SearchMode.self),
+            filter: DocumentFilter(pathPrefix: pathPrefix), limit: try arguments.integer("limit", in: 1...SearchRequest.maximumLimit))
         let response = try await context.search.search(request)
-        let output = Output(
-            query: query, mode: response.mode.rawValue, requestedMode: response.requestedMode.rawValue,
-            fallbackReason: response.fallbackReason, total: response.total,
-            hits: response.hits.map { hit in
-                Hit(documentId: hit.documentId.apiString, path: hit.path, title: hit.title, score: hit.score,
-                    snippet: hit.snippet, matchedBy: hit.matchedBy, ranks: hit.ranks, chunk: hit.chunk)
-            })
-        return try .success(text: text(for: response, query: query, pathPrefix: pathPrefix), structured: output)
+        return try .success(text: text(for: response, query: query, pathPrefix: pathPrefix),
+                            structured: Output(meta: response.meta, hits: response.hits))
     }
 
     static func text(for response: SearchResponse, query: String, pathPrefix: String?) -> String {
@@ -111,13 +99,8 @@ enum SearchTool: MCPTool {
         return lines.joined(separator: "\n")
     }
 
-    /// The snippet for a model: matches in Markdown bold, HTML entities decoded, one line.
+    /// The snippet for a model: matches in Markdown bold, on one line.
     static func plain(_ snippet: String) -> String {
-        snippet
-            .replacingOccurrences(of: "<mark>", with: "**").replacingOccurrences(of: "</mark>", with: "**")
-            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
-            .replacingOccurrences(of: "&amp;", with: "&")
-            .replacingOccurrences(of: "\n", with: " ")
+        Snippet.plainText(snippet, open: "**", close: "**")
     }
 }

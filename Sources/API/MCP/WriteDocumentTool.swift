@@ -28,12 +28,12 @@ enum WriteDocumentTool: MCPTool {
                            idempotentHint: true, openWorldHint: false),
         outputSchema: JSONSchema.object([
             "outcome": JSONSchema.enumeration("What the write did.", ["created", "updated", "unchanged"]),
-            "document": MCPDocumentPayload.schema(withContent: false),
+            "document": DocumentResponse.schema(withContent: false),
         ], required: ["outcome", "document"]))
 
-    struct Output: Codable {
+    struct Output: Encodable {
         var outcome: String
-        var document: MCPDocumentPayload
+        var document: DocumentResponse
     }
 
     static func call<AppStore: Store>(_ arguments: MCPArguments, in context: MCPToolContext<AppStore>) async throws -> CallTool.Result {
@@ -41,7 +41,7 @@ enum WriteDocumentTool: MCPTool {
         let content = try arguments.requiredString("content")
         let title = try arguments.string("title")
         let tags = try arguments.strings("tags") ?? []
-        let (document, outcome) = try await context.store.upsertDocument(
+        let (document, outcome) = try await context.indexer.upsertDocument(
             NewDocument(path: path, content: content, title: title, tags: tags), in: context.project.id)
         let verb = switch outcome {
         case .created: "Created"
@@ -50,6 +50,6 @@ enum WriteDocumentTool: MCPTool {
         }
         let text = "\(verb) \(document.path) — \"\(document.title)\", version \(document.version), "
             + "\(document.content.utf8.count) bytes. It is searchable now."
-        return try .success(text: text, structured: Output(outcome: outcome.rawValue, document: MCPDocumentPayload(DocumentSummary(document))))
+        return try .success(text: text, structured: Output(outcome: outcome.rawValue, document: DocumentResponse(document, includeContent: false)))
     }
 }

@@ -26,10 +26,10 @@ struct MetricsController<AppStore: Store>: Sendable {
     @Sendable func scrape(_ request: Request, context: AppRequestContext) async throws -> Response {
         await gauges.refreshIfDue { [store, metrics, logger = context.logger] in
             do {
-                let totals = try await (store as? any StoreTotalsReporting)?.totals()
+                let totals = try await store.totals()
                 let queueDepth = try await store.embeddingQueueDepth()
                 metrics.updateStore(
-                    documents: totals?.documents ?? 0, vectors: totals?.embeddedChunks ?? 0, embeddingQueueDepth: queueDepth)
+                    documents: totals.documents, vectors: totals.embeddedChunks, embeddingQueueDepth: queueDepth)
             } catch {
                 // A scrape still answers with the request metrics when the database is down; the
                 // store gauges keep their last values and readiness reports the outage.

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Runtime
 
 /// Turns every error a route throws into the error envelope with the right status; nothing
 /// reaches the client as a bare 500. Internal errors are logged with the request id.

@@ -1,5 +1,6 @@
 import Foundation
 import Index
+import Runtime
 
 /// The checks that keep a production server from starting on unsafe settings (SPEC §6), each
 /// with a message that names the setting and the fix. Development is never refused.

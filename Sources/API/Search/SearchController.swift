@@ -35,22 +35,17 @@ struct SearchController<AppStore: Store>: Sendable {
 
         init(query: QueryParameters) throws {
             self.init(
-                q: query.string("q"), mode: try query.enumeration("mode", default: SearchMode.hybrid),
-                limit: try query.int("limit", default: SearchRequest.defaultLimit), offset: try query.int("offset", default: 0),
-                pathPrefix: query.string("pathPrefix"), tag: query.string("tag"),
-                fusion: try query.enumeration("fusion", default: FusionMethod.rrf),
-                semanticRatio: try query.double("semanticRatio", default: 0.5))
+                q: query.string("q"), mode: try query.enumeration("mode"), limit: try query.int("limit"),
+                offset: try query.int("offset"), pathPrefix: query.string("pathPrefix"), tag: query.string("tag"),
+                fusion: try query.enumeration("fusion"), semanticRatio: try query.double("semanticRatio"))
         }
 
+        /// The search request; what the caller left out takes ``SearchRequest``'s defaults.
         func request(projectIDs: [UUID]) throws -> SearchRequest {
-            guard let q, !q.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-                throw APIError.invalid("q", "is required and must not be empty")
-            }
             do {
                 return try SearchRequest(
-                    text: q, projectIDs: projectIDs, mode: mode ?? .hybrid,
-                    filter: DocumentFilter(pathPrefix: pathPrefix, tag: tag), offset: offset ?? 0,
-                    limit: limit ?? SearchRequest.defaultLimit, fusion: fusion ?? .rrf, semanticRatio: semanticRatio ?? 0.5)
+                    text: q ?? "", projectIDs: projectIDs, mode: mode, filter: DocumentFilter(pathPrefix: pathPrefix, tag: tag),
+                    offset: offset, limit: limit, fusion: fusion, semanticRatio: semanticRatio)
             } catch {
                 throw ErrorMapping.apiError(for: error)
             }
@@ -96,45 +91,11 @@ struct SearchController<AppStore: Store>: Sendable {
         let request = try input.request(projectIDs: projectIDs)
         let response = try await search.search(request)
         metrics?.recordSearch(mode: response.mode.rawValue, duration: .microseconds((response.tookMs * 1000).rounded()))
-        return try context.respond(response.hits.map(HitResponse.init), meta: [
-            "query": .string(request.text),
-            "mode": .string(response.mode.rawValue),
-            "requestedMode": .string(response.requestedMode.rawValue),
-            "fallbackReason": response.fallbackReason.map(JSONValue.string) ?? .null,
-            "offset": .number(Double(response.offset)),
-            "limit": .number(Double(response.limit)),
-            "total": .number(Double(response.total)),
-            "tookMs": .number((response.tookMs * 1000).rounded() / 1000),
-        ])
+        return try context.respond(response.hits, meta: response.meta)
     }
 
     private func projectAccess(_ request: Request, context: AppRequestContext) async throws -> Project {
         let id = try context.parameters.uuid("projectId", entity: "project")
         return try await authenticator.requireProjectAccess(id, request: request)
-    }
-}
-
-/// A search hit as the API shows it.
-struct HitResponse: Encodable {
-    var documentId: String
-    var projectId: String
-    var path: String
-    var title: String
-    var score: Double
-    var snippet: String
-    var matchedBy: [String]
-    var ranks: [String: Int]
-    var chunk: SearchHit.ChunkReference
-
-    init(_ hit: SearchHit) {
-        documentId = hit.documentId.apiString
-        projectId = hit.projectId.apiString
-        path = hit.path
-        title = hit.title
-        score = hit.score
-        snippet = hit.snippet
-        matchedBy = hit.matchedBy
-        ranks = hit.ranks
-        chunk = hit.chunk
     }
 }

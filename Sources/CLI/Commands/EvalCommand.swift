@@ -1,9 +1,8 @@
-import API
 import ArgumentParser
 import Foundation
+import Index
 import Logging
 import Search
-import Vectors
 
 struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,23 +30,21 @@ struct EvalCommand: AsyncParsableCommand {
 
     func run() async throws {
         let dataset = try BEIRDataset.load(from: URL(fileURLWithPath: directory))
-        let reporter = PhaseProgress()
         let modes = try modes()
-        let embedder = modes.contains(where: { $0 != .fulltext })
-            ? try await EmbedderSettings(environment: Settings().variables).makeEmbedder() : nil
-        let evaluator = Evaluator(embedder: embedder)
-        let progress: @Sendable (String, Int, Int) -> Void = { phase, done, total in
-            reporter.update(phase: phase, done: done, total: total)
-        }
-        let report: Evaluator.Report
+        let options = try Settings().engineOptions(fullTextOnly: modes.allSatisfy { $0 == .fulltext })
+        let evaluator = Evaluator()
+        let store: any LoreStore
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lore-eval-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let embeddings = options.embedder.kind != .none
         if let database {
-            let store = try await DatabaseLocation.parse(database).openStore(
-                embeddingsEnabled: evaluator.needsVectors(modes), logger: Logger(label: "lore.eval"))
-            report = try await evaluator.evaluate(dataset, modes: modes, in: store, progress: progress)
-            await store.close()
+            store = try await DatabaseLocation.parse(database).openStore(embeddingsEnabled: embeddings, logger: Logger(label: "lore.eval"))
         } else {
-            report = try await evaluator.evaluate(dataset, modes: modes, progress: progress)
+            store = try SQLiteStore(path: folder.appendingPathComponent("eval.db").path,
+                                    preparer: DocumentPreparer(chunker: evaluator.chunker), embeddingsEnabled: embeddings)
         }
+        let report = try await evaluate(dataset, modes: modes, with: evaluator, in: store, options: options)
+        await store.close()
         if json {
             try JSONOutput.print(EvalJSON(report))
             return
@@ -60,6 +57,16 @@ struct EvalCommand: AsyncParsableCommand {
             print("\(name) " + String(format: "%7.4f  %7.4f  %10.4f  %6.4f  %9.2f", metrics.ndcgAt10, metrics.mapAt100,
                                       metrics.recallAt100, metrics.mrrAt10, result.medianLatencyMs))
             if let reason = result.fallbackReason { print("           (ran as \(result.ranAs.rawValue): \(reason))") }
+        }
+    }
+
+    private func evaluate(
+        _ dataset: BEIRDataset, modes: [SearchMode], with evaluator: Evaluator, in store: some LoreStore, options: EngineOptions
+    ) async throws -> Evaluator.Report {
+        let engine = await Engine.start(store: store, options: options, logger: Logger(label: "lore.eval"))
+        let reporter = PhaseProgress()
+        return try await evaluator.evaluate(dataset, modes: modes, engine: engine) { phase, done, total in
+            reporter.update(phase: phase, done: done, total: total)
         }
     }
 }

@@ -1,18 +1,18 @@
 import ArgumentParser
 import Foundation
 import Index
+import Logging
 import Search
-import Vectors
 
 struct ReindexCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reindex",
-        abstract: "Re-chunk documents and rebuild the full-text index (resumable: run it again to finish).")
+        abstract: "Re-chunk documents and rebuild the full-text index, and re-embed (resumable: run it again to finish).")
 
     @OptionGroup var store: StoreOptions
     @Option(help: "Only this project (id or slug).") var project: String?
     @Flag(help: "Rebuild the full-text index.") var fulltext = false
-    @Flag(help: "Re-embed chunks whose vectors are missing or stale.") var embeddings = false
+    @Flag(help: "Re-embed chunks whose vectors are missing, failed or made by another model.") var embeddings = false
 
     func run() async throws {
         try await run(with: try await store.openStore())
@@ -28,18 +28,18 @@ struct ReindexCommand: AsyncParsableCommand {
             Terminal.writeError("full-text index rebuilt")
         }
         if embeddings || all {
-            guard let embedder = try await EmbedderSettings(environment: Settings().variables).makeEmbedder() else {
+            let engine = await Engine.start(store: opened, options: try Settings().engineOptions(), logger: Logger(label: "lore.reindex"))
+            guard case .ready(let model, _) = engine.embedder else {
+                if case .unavailable(let reason) = engine.embedder {
+                    throw CLIError.message("the embedder could not be loaded: \(reason)")
+                }
                 if embeddings { throw CLIError.message("LORE_EMBEDDER is none: there is no embedder to re-embed with") }
                 return
             }
-            let queued = try await opened.requeueEmbeddings(model: embedder.modelID, projectID: projectID)
-            let progress = ProgressReporter(label: "embedding")
-            let total = try await opened.embeddingQueueDepth()
-            let embedded = try await EmbeddingWorker(store: opened, embedder: embedder, cache: nil).drain { done, left in
-                progress.update(done: done, total: done + left)
-            }
-            if total == 0 { progress.update(done: 0, total: 0) }
-            Terminal.writeError("embeddings: \(queued) chunks queued, \(embedded) embedded with \(embedder.modelID)")
+            let queued = try await opened.requeueEmbeddings(model: model, projectID: projectID)
+            let embedded = try await EmbeddingProgress.embed(with: engine, skipped: false) ?? 0
+            Terminal.writeError("embeddings: \(queued) chunks queued, \(embedded) embedded with \(model)")
         }
+        await opened.close()
     }
 }

@@ -6,6 +6,7 @@ import Index
 import Logging
 import Search
 import Vectors
+import Runtime
 
 /// `lore serve`: the HTTP server.
 struct ServeCommand: AsyncParsableCommand {

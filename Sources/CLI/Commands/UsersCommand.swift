@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import API
 import Index
 
 struct UsersCommand: AsyncParsableCommand {
@@ -26,7 +25,7 @@ struct CreateUserCommand: AsyncParsableCommand {
 
     func run() async throws {
         let password = passwordStdin ? readLine(strippingNewline: true) : Terminal.readSecret(prompt: "Password: ")
-        guard let password, (8...72).contains(password.utf8.count) else {
+        guard let password, Passwords.isAcceptable(password) else {
             throw CLIError.message("the password must be 8–72 bytes")
         }
         let opened = try await store.openStore()

@@ -37,4 +37,15 @@ public enum Snippet {
         }
         return String(result)
     }
+
+    /// A snippet as plain text for a reader that is not a browser (a terminal, a model): the
+    /// matches between `open` and `close`, the entities decoded, on one line.
+    public static func plainText(_ html: String, open: String, close: String) -> String {
+        html
+            .replacingOccurrences(of: "<mark>", with: open).replacingOccurrences(of: "</mark>", with: close)
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&amp;", with: "&")
+            .replacingOccurrences(of: "\n", with: " ")
+    }
 }

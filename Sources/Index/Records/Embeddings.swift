@@ -71,33 +71,3 @@ public struct ChunkExcerpt: Sendable {
     public var heading: String
     public var text: String
 }
-
-/// The durable embedding queue and the vectors it produces.
-public protocol EmbeddingStore: Sendable {
-    /// Up to `limit` chunks without an embedding whose retry time has come, oldest first.
-    /// A store shared by several processes claims them for a while, so that no other worker
-    /// takes the same chunks; a claim that is never completed lapses.
-    func pendingChunks(limit: Int, now: Date) async throws -> [PendingChunk]
-    /// Stores vectors made by `model` and updates their documents' `embeddingStatus`; returns the
-    /// stored vectors by project so that loaded vector indexes can follow.
-    ///
-    /// Invariant: a vector is written only onto the chunk it was computed from — same id and
-    /// same content hash. Chunks deleted or rewritten in the meantime are skipped.
-    func saveEmbeddings(_ embeddings: [ChunkEmbedding], model: String) async throws -> [UUID: [StoredVector]]
-    /// Counts a failed attempt; after `maximumAttempts` the chunk (and its document) is `failed`.
-    func recordEmbeddingFailure(chunkIDs: [Int64], retryAt: Date, maximumAttempts: Int) async throws
-    /// Every vector of the project made by `model`.
-    func vectors(in projectID: UUID, model: String) async throws -> [StoredVector]
-    /// The vectors made by `model` of the given chunks, by project (chunks without one are absent).
-    func vectors(chunkIDs: [Int64], model: String) async throws -> [UUID: [StoredVector]]
-    /// Queues again every chunk whose vector is missing, failed, or made by another model;
-    /// returns how many were queued.
-    func requeueEmbeddings(model: String, projectID: UUID?) async throws -> Int
-    /// How many chunks wait for an embedding.
-    func embeddingQueueDepth() async throws -> Int
-    /// The text of the given chunks, for those whose document is live in one of `projectIDs`
-    /// (a chunk of any other project is absent from the answer).
-    func chunkExcerpts(_ chunkIDs: [Int64], in projectIDs: [UUID]) async throws -> [Int64: ChunkExcerpt]
-    /// The documents of the projects that pass the filter (for filtering vector search).
-    func documentIDs(in projectIDs: [UUID], filter: DocumentFilter) async throws -> Set<UUID>
-}

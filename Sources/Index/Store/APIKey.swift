@@ -32,3 +32,17 @@ func sha256Hex(_ text: String) -> String {
 public enum ContentHash {
     public static func of(_ text: String) -> String { sha256Hex(text) }
 }
+
+extension ProjectStore {
+    /// The project a key in clear text opens, or `nil` when it opens none (not a `lore_` key,
+    /// unknown, rotated). Any other failure (the database is down) propagates, so that it is not
+    /// mistaken for a bad key. Every front door (HTTP, MCP over HTTP and stdio) asks this.
+    public func project(forAPIKey key: String) async throws -> Project? {
+        guard key.hasPrefix(APIKey.scheme) else { return nil }
+        do {
+            return try await project(apiKey: key)
+        } catch IndexError.notFound {
+            return nil
+        }
+    }
+}

@@ -15,12 +15,6 @@ public enum StoreChange: Sendable, Equatable {
     case resynchronize
 }
 
-/// A store shared by several processes that tells each what the others changed.
-public protocol StoreChangeFeed: Sendable {
-    /// Changes committed by other instances, in commit order, until the store closes.
-    func changes() -> AsyncStream<StoreChange>
-}
-
 /// Hands every published change to every current subscriber.
 final class StoreChangeHub: Sendable {
     private let subscribers = Mutex<(next: Int, continuations: [Int: AsyncStream<StoreChange>.Continuation], finished: Bool)>(

@@ -1,5 +1,7 @@
 import Foundation
 
+// The store contract, whole: every protocol a backend implements (SQLite and PostgreSQL).
+
 /// Users: creation and lookup. Emails are unique without regard to case.
 public protocol UserStore: Sendable {
     /// Creates a user; `.conflict(field: "email")` when the email is taken.
@@ -91,15 +93,97 @@ public protocol SessionStore: Sendable {
     func isSessionRevoked(id: String) async throws -> Bool
 }
 
-/// Liveness and lifetime of the store's backend.
-public protocol StoreHealth: Sendable {
+/// The durable embedding queue and the vectors it produces.
+public protocol EmbeddingStore: Sendable {
+    /// Claims up to `limit` chunks without an embedding whose retry time has come, oldest first.
+    /// A claim moves the chunk's retry time ``EmbeddingClaim/lease`` ahead, so no other worker
+    /// (in this process or another sharing the database) takes it meanwhile; a claim that is
+    /// never completed lapses, and the chunk is taken again.
+    func pendingChunks(limit: Int, now: Date) async throws -> [PendingChunk]
+    /// Stores vectors made by `model` and updates their documents' `embeddingStatus`; returns the
+    /// stored vectors by project so that loaded vector indexes can follow.
+    ///
+    /// Invariant: a vector is written only onto the chunk it was computed from — same id and
+    /// same content hash. Chunks deleted or rewritten in the meantime are skipped.
+    func saveEmbeddings(_ embeddings: [ChunkEmbedding], model: String) async throws -> [UUID: [StoredVector]]
+    /// Counts a failed attempt; after `maximumAttempts` the chunk (and its document) is `failed`.
+    func recordEmbeddingFailure(chunkIDs: [Int64], retryAt: Date, maximumAttempts: Int) async throws
+    /// Every vector of the project made by `model`.
+    func vectors(in projectID: UUID, model: String) async throws -> [StoredVector]
+    /// The vectors made by `model` of the given chunks, by project (chunks without one are absent).
+    func vectors(chunkIDs: [Int64], model: String) async throws -> [UUID: [StoredVector]]
+    /// Queues again every chunk whose vector is missing, failed, or made by another model;
+    /// returns how many were queued.
+    func requeueEmbeddings(model: String, projectID: UUID?) async throws -> Int
+    /// How many chunks wait for an embedding.
+    func embeddingQueueDepth() async throws -> Int
+    /// The text of the given chunks, for those whose document is live in one of `projectIDs`
+    /// (a chunk of any other project is absent from the answer).
+    func chunkExcerpts(_ chunkIDs: [Int64], in projectIDs: [UUID]) async throws -> [Int64: ChunkExcerpt]
+    /// The documents of the projects that pass the filter (for filtering vector search).
+    func documentIDs(in projectIDs: [UUID], filter: DocumentFilter) async throws -> Set<UUID>
+}
+
+/// How long a claimed chunk stays reserved for the worker that claimed it (both stores).
+public enum EmbeddingClaim {
+    public static let lease: TimeInterval = 120
+}
+
+/// Counts over every project, for the `/metrics` gauges.
+public struct StoreTotals: Sendable, Equatable {
+    /// Stored documents.
+    public var documents: Int
+    /// Chunks that have a vector.
+    public var embeddedChunks: Int
+
+    public init(documents: Int, embeddedChunks: Int) {
+        self.documents = documents
+        self.embeddedChunks = embeddedChunks
+    }
+}
+
+/// Liveness, lifetime, totals and the changes other processes make.
+public protocol StoreOperations: Sendable {
     /// Succeeds when the database answers a trivial query.
     func ping() async throws
     /// Whether every schema migration has run.
     func isMigrated() async throws -> Bool
     /// Releases the store's connections; it cannot be used afterwards.
     func close() async
+    /// Documents, and chunks with a vector, over all projects.
+    func totals() async throws -> StoreTotals
+    /// Changes committed by other processes sharing the database, in commit order, until the
+    /// store closes. A store no other process can write to has none.
+    func changes() -> AsyncStream<StoreChange>
 }
 
-/// Everything the store offers, as the application needs it.
-public typealias Store = UserStore & ProjectStore & DocumentStore & SessionStore & StoreHealth & EmbeddingStore
+extension StoreOperations {
+    public func changes() -> AsyncStream<StoreChange> {
+        AsyncStream { $0.finish() }
+    }
+}
+
+/// Reading and writing a whole installation exactly as stored (ids, password and key hashes,
+/// versions, times, chunks and vectors), so that it can move between backends.
+///
+/// Imports bypass validation and chunking on purpose: what was valid in the source is kept as
+/// it was, byte for byte. They are meant for an empty target.
+public protocol InstallationTransfer: Sendable {
+    func counts() async throws -> InstallationCounts
+    func exportUsers() async throws -> [User]
+    func exportProjects() async throws -> [TransferredProject]
+    /// Up to `limit` documents of the project whose path sorts after `afterPath`, by path.
+    func exportDocuments(projectID: UUID, afterPath: String?, limit: Int) async throws -> [TransferredDocument]
+    func exportRevokedSessions() async throws -> [RevokedSession]
+    func importUsers(_ users: [User]) async throws
+    func importProjects(_ projects: [TransferredProject]) async throws
+    /// Writes documents (of projects already imported) in one transaction.
+    func importDocuments(_ documents: [TransferredDocument]) async throws
+    func importRevokedSessions(_ sessions: [RevokedSession]) async throws
+}
+
+/// Everything the application needs of a store.
+public typealias Store = UserStore & ProjectStore & DocumentStore & SessionStore & EmbeddingStore & StoreOperations
+
+/// A store as a backend implements it: the application's contract and whole-installation transfer.
+public typealias LoreStore = Store & InstallationTransfer

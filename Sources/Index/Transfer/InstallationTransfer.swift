@@ -55,25 +55,3 @@ public struct RevokedSession: Sendable {
     public var id: String
     public var expiresAt: Date
 }
-
-/// Reading and writing a whole installation exactly as stored (ids, password and key hashes,
-/// versions, times, chunks and vectors), so that it can move between backends.
-///
-/// Imports bypass validation and chunking on purpose: what was valid in the source is kept as
-/// it was, byte for byte. They are meant for an empty target.
-public protocol InstallationTransfer: Sendable {
-    func counts() async throws -> InstallationCounts
-    func exportUsers() async throws -> [User]
-    func exportProjects() async throws -> [TransferredProject]
-    /// Up to `limit` documents of the project whose path sorts after `afterPath`, by path.
-    func exportDocuments(projectID: UUID, afterPath: String?, limit: Int) async throws -> [TransferredDocument]
-    func exportRevokedSessions() async throws -> [RevokedSession]
-    func importUsers(_ users: [User]) async throws
-    func importProjects(_ projects: [TransferredProject]) async throws
-    /// Writes documents (of projects already imported) in one transaction.
-    func importDocuments(_ documents: [TransferredDocument]) async throws
-    func importRevokedSessions(_ sessions: [RevokedSession]) async throws
-}
-
-/// Everything a Lore store offers: the application's protocols, totals and transfer.
-public typealias LoreStore = Store & StoreTotalsReporting & InstallationTransfer

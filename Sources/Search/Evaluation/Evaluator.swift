@@ -2,8 +2,8 @@ import Foundation
 import Index
 import Vectors
 
-/// Runs a BEIR dataset through Lore: loads it into a temporary SQLite store, asks every query in
-/// each mode, and scores the rankings with ``RetrievalMetrics``.
+/// Runs a BEIR dataset through Lore's ``Engine``: writes it into an empty store, embeds it, asks
+/// every query in each mode, and scores the rankings with ``RetrievalMetrics``.
 public struct Evaluator: Sendable {
     /// The quality of one mode, and what ran for it.
     public struct ModeReport: Sendable, Codable {
@@ -27,7 +27,8 @@ public struct Evaluator: Sendable {
     public static let depth = 100
 
     public var chunker: Chunker
-    /// The embedder for the semantic and hybrid modes; without one they fall back to full text.
+    /// The embedder of ``evaluate(_:modes:progress:)`` for the semantic and hybrid modes; without
+    /// one they fall back to full text.
     public var embedder: (any Embedder)?
     /// How hybrid mode fuses its two rankings.
     public var fusion: FusionMethod = .rrf
@@ -43,8 +44,8 @@ public struct Evaluator: Sendable {
         embedder != nil && modes.contains { $0 != .fulltext }
     }
 
-    /// Evaluates `dataset` in `modes` on a new SQLite file in a temporary folder; `progress` gets
-    /// a phase name and (done, total).
+    /// Evaluates `dataset` in `modes` on a new SQLite file in a temporary folder, with an engine
+    /// over ``embedder``; `progress` gets a phase name and (done, total).
     public func evaluate(
         _ dataset: BEIRDataset, modes: [SearchMode], progress: @Sendable (String, Int, Int) -> Void = { _, _, _ in }
     ) async throws -> Report {
@@ -52,16 +53,17 @@ public struct Evaluator: Sendable {
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try SQLiteStore(path: folder.appendingPathComponent("eval.db").path,
                                     preparer: DocumentPreparer(chunker: chunker), embeddingsEnabled: needsVectors(modes))
-        return try await evaluate(dataset, modes: modes, in: store, progress: progress)
+        let engine = Engine(store: store, embedder: needsVectors(modes) ? embedder : nil)
+        return try await evaluate(dataset, modes: modes, engine: engine, progress: progress)
     }
 
-    /// Evaluates `dataset` in `modes` on `store` (an empty store of either backend, opened with
-    /// this evaluator's chunker and embeddings enabled when ``needsVectors(_:)``).
+    /// Evaluates `dataset` in `modes` with `engine`, whose store is empty (either backend,
+    /// opened with this evaluator's chunker and embeddings enabled when the modes need vectors).
     public func evaluate(
-        _ dataset: BEIRDataset, modes: [SearchMode], in store: some Store,
+        _ dataset: BEIRDataset, modes: [SearchMode], engine: Engine<some Store>,
         progress: @Sendable (String, Int, Int) -> Void = { _, _, _ in }
     ) async throws -> Report {
-        let needsVectors = needsVectors(modes)
+        let store = engine.store
         let user = try await store.createUser(NewUser(email: "eval@lore.invalid", name: "Evaluation", passwordHash: "-"))
         let project = try await store.createProject(NewProject(ownerId: user.id, name: dataset.name)).project
 
@@ -73,19 +75,14 @@ public struct Evaluator: Sendable {
                 idsByPath[path] = document.id
                 return NewDocument(path: path, content: document.text, title: document.title.isEmpty ? nil : document.title)
             }
-            _ = try await store.writeDocuments(batch, mode: .upsert, in: project.id)
+            _ = try await engine.indexer.writeDocuments(batch, mode: .upsert, in: project.id)
             progress("indexing", min(start + batchSize, dataset.documents.count), dataset.documents.count)
         }
 
-        var semantic: SemanticSearcher?
-        if needsVectors, let embedder {
+        if modes.contains(where: { $0 != .fulltext }) {
             let total = try await store.embeddingQueueDepth()
-            try await EmbeddingWorker(store: store, embedder: embedder, cache: nil).drain { done, _ in
-                progress("embedding", done, total)
-            }
-            semantic = SemanticSearcher.make(embedder: embedder, store: store)
+            try await engine.embedPending { done, _ in progress("embedding", done, total) }
         }
-        let service = SearchService(store: store, semantic: semantic)
         var reports: [(mode: SearchMode, report: ModeReport)] = []
         for mode in modes {
             var rankings: [String: [String]] = [:]
@@ -96,7 +93,7 @@ public struct Evaluator: Sendable {
                 let request = try SearchRequest(text: query.text, projectIDs: [project.id], mode: mode, limit: Self.depth,
                                                 fusion: fusion, semanticRatio: semanticRatio)
                 do {
-                    let response = try await service.search(request)
+                    let response = try await engine.search.search(request)
                     rankings[query.id] = response.hits.compactMap { idsByPath[$0.path] }
                     latencies.append(response.tookMs)
                     ranAs = response.mode

@@ -13,6 +13,8 @@ public struct ImportReport: Sendable, Equatable, Codable {
     public var updated = 0
     public var unchanged = 0
     public var failed: [Failure] = []
+    /// Chunks embedded before `lore import` ended; absent when embedding was left to a server.
+    public var embedded: Int?
 
     public var processed: Int { created + updated + unchanged + failed.count }
 }

@@ -88,6 +88,10 @@ public struct EmbeddingWorker<Store: EmbeddingStore>: Sendable {
         } catch let error where chunks.count > 1 && Self.isInputError(error) {
             let middle = chunks.count / 2
             return try await embed(Array(chunks[..<middle])) + embed(Array(chunks[middle...]))
+        } catch where Task.isCancelled {
+            // Stopped mid-batch (shutdown): not the chunks' fault. Their claim lapses, and they
+            // are embedded again then, by this process after a restart or by another.
+            return 0
         } catch {
             let attempts = (chunks.map(\.attempts).max() ?? 0) + 1
             let delay = min(300.0, pow(2.0, Double(attempts)))

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 
-extension PostgresStore: StoreChangeFeed {
+extension PostgresStore {
     /// The notification channel every instance listens on.
     static let changeChannel = "lore_changes"
 

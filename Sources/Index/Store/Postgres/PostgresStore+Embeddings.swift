@@ -3,9 +3,6 @@ import NIOCore
 import PostgresNIO
 
 extension PostgresStore: EmbeddingStore {
-    /// How long a claimed chunk stays reserved for the worker that claimed it.
-    static let claimLease: TimeInterval = 120
-
     /// Claims due chunks with `FOR UPDATE SKIP LOCKED` and moves their retry time past the lease,
     /// so concurrent workers (in this or another instance) never take the same chunk.
     public func pendingChunks(limit: Int, now: Date) async throws -> [PendingChunk] {
@@ -16,7 +13,7 @@ extension PostgresStore: EmbeddingStore {
                 ORDER BY embedding_retry_at, id LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED
             )
-            UPDATE chunk c SET embedding_retry_at = \(now.timeIntervalSince1970 + Self.claimLease)
+            UPDATE chunk c SET embedding_retry_at = \(now.timeIntervalSince1970 + EmbeddingClaim.lease)
             FROM claimed, document d
             WHERE c.id = claimed.id AND d.id = c.document_id
             RETURNING c.id, c.document_id, d.project_id, d.title, c.heading, c.text, c.content_hash, c.embedding_attempts

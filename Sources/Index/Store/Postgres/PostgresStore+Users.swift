@@ -46,7 +46,7 @@ extension PostgresStore: SessionStore {
     }
 }
 
-extension PostgresStore: StoreHealth {
+extension PostgresStore: StoreOperations {
     /// How long a readiness check waits for the database: while the server is down, the pool
     /// keeps retrying and queries would wait for it.
     static let pingTimeout: Duration = .seconds(2)
@@ -62,9 +62,7 @@ extension PostgresStore: StoreHealth {
             try await group.next()
         }
     }
-}
 
-extension PostgresStore: StoreTotalsReporting {
     public func totals() async throws -> StoreTotals {
         let row = try await rows("""
             SELECT (SELECT count(*) FROM document) AS documents,

@@ -16,8 +16,23 @@ enum SQLiteMigrations {
         migrator.registerMigration("v4-chunk-ids-never-reused") { db in
             try db.execute(sql: v4)
         }
+        migrator.registerMigration("v5-change-log") { db in
+            try db.execute(sql: v5)
+        }
         return migrator
     }
+
+    /// The changes each process commits, for the other processes on the same file (a server and
+    /// an agent's `lore mcp`): what PostgreSQL's notifications carry, as rows read by polling
+    /// (see `SQLiteStore+Changes.swift`). Rows are pruned after ``SQLiteStore/changeRetention``.
+    static let v5 = """
+        CREATE TABLE change_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            message TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX change_log_by_time ON change_log(created_at);
+        """
 
     /// Chunk ids are never handed out twice.
     ///

@@ -2,14 +2,26 @@ import Foundation
 import GRDB
 
 extension SQLiteStore: EmbeddingStore {
+    /// Looks for due chunks with a read first (an idle worker polls, and must not take the write
+    /// lock each time), then claims them in one write transaction: SQLite runs one writer at a
+    /// time, so two processes on the file never claim the same chunk.
     public func pendingChunks(limit: Int, now: Date) async throws -> [PendingChunk] {
-        try await read { db in
-            try Row.fetchAll(db, sql: """
+        let dueSQL = """
+            SELECT id FROM chunk WHERE embedding IS NULL AND embedding_failed = 0 AND embedding_retry_at <= ?
+            ORDER BY embedding_retry_at, id LIMIT ?
+            """
+        let anyDue = try await read { db in try Int64.fetchOne(db, sql: dueSQL, arguments: [now.storedValue, 1]) != nil }
+        guard anyDue else { return [] }
+        return try await write { db in
+            let claimed = try Int64.fetchAll(db, sql: dueSQL, arguments: [now.storedValue, limit])
+            guard !claimed.isEmpty else { return [] }
+            try db.execute(sql: "UPDATE chunk SET embedding_retry_at = ? WHERE id IN (SELECT value FROM json_each(?))",
+                           arguments: [now.storedValue + EmbeddingClaim.lease, Self.jsonList(claimed)])
+            return try Row.fetchAll(db, sql: """
                 SELECT c.id, c.document_id, d.project_id, d.title, c.heading, c.text, c.content_hash, c.embedding_attempts
                 FROM chunk c JOIN document d ON d.id = c.document_id
-                WHERE c.embedding IS NULL AND c.embedding_failed = 0 AND c.embedding_retry_at <= ?
-                ORDER BY c.embedding_retry_at, c.id LIMIT ?
-                """, arguments: [now.storedValue, limit]).map { row in
+                WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.id
+                """, arguments: [Self.jsonList(claimed)]).map { row in
                 PendingChunk(
                     chunkID: row["id"], documentID: row.uuid("document_id"), projectID: row.uuid("project_id"),
                     contentHash: row["content_hash"], text: PendingChunk.embeddingText(title: row["title"], heading: row["heading"], text: row["text"]),
@@ -39,6 +51,10 @@ extension SQLiteStore: EmbeddingStore {
                     StoredVector(chunkID: chunkID, documentID: row.uuid("document_id"), vector: vector))
             }
             try Self.refreshEmbeddingStatus(of: Array(documents), db: db)
+            for (project, vectors) in stored {
+                let ids = vectors.count <= StoreChangeMessage.maximumChunkIDs ? vectors.map(\.chunkID) : nil
+                try self.announce(.vectors(project: project, chunkIDs: ids), in: db)
+            }
             return stored
         }
     }

@@ -67,6 +67,7 @@ extension SQLiteStore: ProjectStore {
                 sql: "UPDATE project SET name = ?, name_key = ?, slug = ?, description = ?, updated_at = ? WHERE id = ?",
                 arguments: [project.name, project.name.lowercased(), project.slug, project.description,
                             project.updatedAt.storedValue, id.key])
+            try self.announce(.project(id), in: db)
             return project
         }
     }
@@ -74,7 +75,12 @@ extension SQLiteStore: ProjectStore {
     public func deleteProject(id: UUID) async throws {
         let deleted = try await write { db in
             try db.execute(sql: "DELETE FROM project WHERE id = ?", arguments: [id.key])
-            return db.changesCount
+            let deleted = db.changesCount
+            if deleted > 0 {
+                try self.announce(.project(id), in: db)
+                try self.announce(.vectors(project: id, chunkIDs: nil), in: db)
+            }
+            return deleted
         }
         guard deleted > 0 else { throw IndexError.notFound(entity: "project") }
     }
@@ -87,6 +93,7 @@ extension SQLiteStore: ProjectStore {
                 sql: "UPDATE project SET api_key_hash = ?, api_key_prefix = ?, updated_at = ? WHERE id = ?",
                 arguments: [APIKey.hash(key), APIKey.displayPrefix(key), now.storedValue, projectID.key])
             guard db.changesCount > 0 else { throw IndexError.notFound(entity: "project") }
+            try self.announce(.project(projectID), in: db)
         }
         return ProjectWithKey(project: try await project(id: projectID), apiKey: key)
     }

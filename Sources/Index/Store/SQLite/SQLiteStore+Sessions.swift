@@ -8,6 +8,7 @@ extension SQLiteStore: SessionStore {
             try db.execute(sql: "INSERT OR REPLACE INTO revoked_session (jti, expires_at) VALUES (?, ?)",
                            arguments: [id, expiresAt.storedValue])
             try db.execute(sql: "DELETE FROM revoked_session WHERE expires_at < ?", arguments: [now])
+            try self.announce(.sessionRevoked(id), in: db)
         }
     }
 
@@ -15,15 +16,5 @@ extension SQLiteStore: SessionStore {
         try await read { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM revoked_session WHERE jti = ?)", arguments: [id]) ?? false
         }
-    }
-}
-
-extension SQLiteStore: StoreHealth {
-    public func ping() async throws {
-        _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
-    }
-
-    public func close() async {
-        try? pool.close()
     }
 }

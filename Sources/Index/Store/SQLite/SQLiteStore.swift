@@ -13,6 +13,9 @@ public final class SQLiteStore: Sendable {
     /// Whether new chunks wait for an embedder (`pending`) or will never get one (`disabled`).
     let embeddingsEnabled: Bool
     let logger: Logger
+    /// Names this store's rows in the change log, so that its own changes are not read back.
+    let instanceID = UUID()
+    let changeFeed: ChangeFeed
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     ///
@@ -41,6 +44,7 @@ public final class SQLiteStore: Sendable {
             throw IndexError.storage(reason: "cannot open \(path): \(error)")
         }
         self.preparer = preparer
+        changeFeed = ChangeFeed(instanceID: instanceID)
         self.embeddingsEnabled = embeddingsEnabled
         self.logger = logger
     }

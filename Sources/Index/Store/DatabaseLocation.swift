@@ -1,5 +1,4 @@
 import Foundation
-import Index
 import Logging
 
 /// Where the store lives, parsed from a database URL.

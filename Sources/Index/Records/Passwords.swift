@@ -2,7 +2,8 @@ import Foundation
 import HummingbirdBcrypt
 import NIOPosix
 
-/// Password rules and bcrypt hashing (cost 12) on threads of their own.
+/// Password rules and bcrypt hashing (cost 12) on threads of their own, for every front door that
+/// creates or checks a user's password (sign-up and sign-in over HTTP, `lore users create`).
 public enum Passwords {
     public static let bcryptCost: UInt8 = 12
 
@@ -16,22 +17,23 @@ public enum Passwords {
         return pool
     }()
 
-    /// Throws a 422 unless the password is 8–72 bytes (bcrypt reads at most 72).
-    public static func check(_ password: String) throws {
-        guard (8...72).contains(password.utf8.count) else {
-            throw APIError.invalid("password", "must be 8–72 bytes")
-        }
+    /// The accepted length of a password in UTF-8 bytes (bcrypt reads at most 72).
+    public static let allowedBytes = 8...72
+
+    /// Whether the password has an accepted length.
+    public static func isAcceptable(_ password: String) -> Bool {
+        allowedBytes.contains(password.utf8.count)
     }
 
     public static func hash(_ password: String) async -> String {
         (try? await pool.runIfActive { Bcrypt.hash(password, cost: bcryptCost) }) ?? Bcrypt.hash(password, cost: bcryptCost)
     }
 
-    static func verify(_ password: String, hash: String) async -> Bool {
+    public static func verify(_ password: String, hash: String) async -> Bool {
         (try? await pool.runIfActive { Bcrypt.verify(password, hash: hash) }) ?? false
     }
 
     /// A hash of a random password, verified against when the e-mail is unknown so that both
     /// failures take the same time.
-    static let unknownUserHash = Bcrypt.hash(UUID().uuidString, cost: bcryptCost)
+    public static let unknownUserHash = Bcrypt.hash(UUID().uuidString, cost: bcryptCost)
 }

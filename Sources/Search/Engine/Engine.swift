@@ -1,0 +1,139 @@
+import Foundation
+import Index
+import Logging
+import Vectors
+
+/// Lore's engine, assembled once per process: the store, search (full text, semantic, hybrid),
+/// the write path and the embedding worker.
+///
+/// Every front door takes its engine from here — `lore serve` (HTTP and MCP), `lore mcp`,
+/// `import`, `reindex`, `search`, `eval` — so all of them search, write and embed alike, and one
+/// policy decides what happens when the embedder cannot be loaded (``start(store:options:logger:)``).
+/// Every process that writes also embeds: servers run ``run(onChange:)``, commands that exit call
+/// ``embedPending(progress:)``. Processes sharing a database claim queued chunks with a lease
+/// (``EmbeddingStore/pendingChunks(limit:now:)``), so none embeds a chunk another took.
+public struct Engine<EngineStore: Store>: Sendable {
+    public let store: EngineStore
+    /// Whether an embedder runs, and which.
+    public let embedder: EmbedderState
+    /// The semantic side of search; `nil` when no embedder runs.
+    public let semantic: SemanticSearcher?
+    public let search: SearchService<EngineStore>
+    /// The write path: every document write goes through it, and wakes the worker.
+    public let indexer: Indexer<EngineStore>
+    let worker: EmbeddingWorker<EngineStore>?
+
+    /// An engine over `store` with `embedder` (`nil`: full text only, and `unavailableReason` says
+    /// why when an embedder was configured but could not be loaded).
+    public init(
+        store: EngineStore, embedder: (any Embedder)?, unavailableReason: String? = nil,
+        vectorMemoryBytes: Int = EngineOptions.defaultVectorMemoryBytes, logger: Logger = Logger(label: "lore.engine")
+    ) {
+        self.store = store
+        let semantic = embedder.map { SemanticSearcher.make(embedder: $0, store: store, memoryLimitBytes: vectorMemoryBytes) }
+        self.semantic = semantic
+        self.embedder = semantic.map { .ready(model: $0.embedder.modelID, dimension: $0.embedder.dimension) }
+            ?? unavailableReason.map(EmbedderState.unavailable) ?? .disabled
+        search = SearchService(store: store, semantic: semantic, semanticMissingReason: self.embedder.fallbackReason,
+                               logger: logger)
+        let wake = WorkSignal()
+        indexer = Indexer(store: store, semantic: semantic, wake: wake)
+        worker = semantic.map { semantic in
+            var worker = EmbeddingWorker(store: store, embedder: semantic.embedder, cache: semantic.cache, logger: logger)
+            worker.wake = wake
+            return worker
+        }
+    }
+
+    /// The engine the settings describe. The one failure policy: an embedder that cannot be
+    /// loaded (missing model files, an unreachable server) is logged once, `/health/ready` and
+    /// every search's `fallbackReason` say so, and Lore serves full text rather than not at all.
+    /// One line says what runs.
+    public static func start(store: EngineStore, options: EngineOptions, logger: Logger) async -> Engine {
+        let kind = options.embedder.kind.rawValue
+        let budget = "\(options.vectorMemoryBytes >> 20) MiB"
+        do {
+            let engine = Engine(store: store, embedder: try await options.embedder.makeEmbedder(),
+                                vectorMemoryBytes: options.vectorMemoryBytes, logger: logger)
+            switch engine.embedder {
+            case .ready(let model, let dimension):
+                logger.info("engine: embedder \(kind), model \(model) (\(dimension) dimensions), vector memory budget \(budget)")
+            default:
+                logger.info("engine: embedder none, full-text search only")
+            }
+            return engine
+        } catch {
+            logger.warning("engine: embedder \(kind) could not be loaded, search runs as full text until it can",
+                           metadata: ["error": .string("\(error)")])
+            return Engine(store: store, embedder: nil, unavailableReason: "\(error)",
+                          vectorMemoryBytes: options.vectorMemoryBytes, logger: logger)
+        }
+    }
+
+    /// Embeds queued chunks, and applies the changes other processes commit to what this one has
+    /// loaded (`onChange` is told first, for caches of its own), until the task is cancelled.
+    public func run(onChange: @escaping @Sendable (StoreChange) -> Void = { _ in }) async {
+        let changes = store.changes()
+        await withTaskGroup(of: Void.self) { group in
+            if let worker { group.addTask { await worker.run() } }
+            group.addTask { await follow(changes, onChange) }
+            await group.waitForAll()
+        }
+    }
+
+    /// Embeds every chunk that is due now (others may be claimed by another process); `progress`
+    /// gets (embedded, still queued). Returns how many were embedded: 0 without an embedder.
+    @discardableResult
+    public func embedPending(progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
+        guard let worker else { return 0 }
+        return try await worker.drain(progress: progress)
+    }
+
+    private func follow(_ changes: AsyncStream<StoreChange>, _ onChange: @Sendable (StoreChange) -> Void) async {
+        for await change in changes {
+            onChange(change)
+            await semantic?.apply(change, store: store)
+        }
+    }
+}
+
+/// What the engine is built from.
+public struct EngineOptions: Sendable {
+    public static let defaultVectorMemoryBytes = 1 << 30
+
+    /// Which embedder runs (`LORE_EMBEDDER` and its companions).
+    public var embedder: EmbedderSettings
+    /// The budget of the loaded vector indexes, all projects together.
+    public var vectorMemoryBytes: Int
+
+    public init(embedder: EmbedderSettings, vectorMemoryBytes: Int = defaultVectorMemoryBytes) {
+        self.embedder = embedder
+        self.vectorMemoryBytes = vectorMemoryBytes
+    }
+}
+
+/// Whether an embedder runs.
+public enum EmbedderState: Sendable, Equatable {
+    /// `LORE_EMBEDDER=none`: full text only, by choice.
+    case disabled
+    case ready(model: String, dimension: Int)
+    /// Configured, but it could not be loaded: full text only, and the reason.
+    case unavailable(String)
+
+    /// `disabled`, `ok` or `unavailable`, as `/health/ready` reports it.
+    public var summary: String {
+        switch self {
+        case .disabled: "disabled"
+        case .ready: "ok"
+        case .unavailable: "unavailable"
+        }
+    }
+
+    /// What a search that wanted meaning says when it ran as full text for want of an embedder.
+    var fallbackReason: String {
+        switch self {
+        case .unavailable: "the embedder could not be loaded"
+        default: "no embedder is configured"
+        }
+    }
+}
