@@ -1,5 +1,10 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
+
+/// Lore itself, the package one folder up: SwiftPM names a path dependency after its folder, so
+/// the name is read from the folder (a clone may be called anything) rather than written here.
+let lore = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent().lastPathComponent.lowercased()
 
 let package = Package(
     name: "LoreBenchmarks",
@@ -12,25 +17,25 @@ let package = Package(
         .executableTarget(
             name: "FullTextBenchmark",
             dependencies: [
-                .product(name: "Index", package: "main"),
-                .product(name: "Search", package: "main"),
+                .product(name: "Index", package: lore),
+                .product(name: "Search", package: lore),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .executableTarget(
             name: "VectorBenchmark",
-            dependencies: [.product(name: "Vectors", package: "main")]
+            dependencies: [.product(name: "Vectors", package: lore)]
         ),
         .executableTarget(
             name: "EvalBenchmark",
             dependencies: [
-                .product(name: "Search", package: "main"),
-                .product(name: "Vectors", package: "main"),
+                .product(name: "Search", package: lore),
+                .product(name: "Vectors", package: lore),
             ]
         ),
         .executableTarget(
             name: "EmbeddingBenchmark",
-            dependencies: [.product(name: "Vectors", package: "main")]
+            dependencies: [.product(name: "Vectors", package: lore)]
         ),
     ]
 )

@@ -3,7 +3,8 @@
 # project (full text; LORE_EMBEDDER=none unless set), driven by wrk with the 225 Cranfield
 # queries in rotation.  Benchmarks/run-http-load.sh [connections] [seconds]
 # LORE_BENCH_DATABASE_URL=postgres://…/EMPTY_DATABASE runs the same on PostgreSQL (default: a new
-# SQLite file); the database must be empty.
+# SQLite file); the database must be empty. The Cranfield data comes from ../shared beside the
+# repository (LORE_SHARED_DIR overrides it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The shared data sits beside the repository (../shared); LORE_SHARED_DIR overrides it.
@@ -11,8 +12,13 @@ shared="${LORE_SHARED_DIR:-$(cd .. && pwd)/shared}"
 connections=${1:-16}
 seconds=${2:-20}
 command -v wrk >/dev/null || { echo "install wrk (apt-get install -y wrk)" >&2; exit 1; }
-swift build -c release --product lore >&2
-lore="$PWD/.build/release/lore"
+# LORE_BENCH_BINARY runs a lore already built (scripts/benchmarks-check passes the debug build).
+if [ -n "${LORE_BENCH_BINARY:-}" ]; then
+  lore="$LORE_BENCH_BINARY"
+else
+  swift build -c release --product lore >&2
+  lore="$PWD/.build/release/lore"
+fi
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export LORE_DATABASE_URL="${LORE_BENCH_DATABASE_URL:-sqlite://$work/lore.db}" LORE_EMBEDDER="${LORE_EMBEDDER:-none}" LORE_LOG_LEVEL=error
