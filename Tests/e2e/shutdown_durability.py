@@ -17,8 +17,8 @@ Prints the figures as one JSON line; exits non-zero with the reasons on any fail
 Usage: shutdown_durability.py LORE_BINARY WORKDIR [sqlite|postgres]
 Environment: SHUTDOWN_ROUNDS (default 8 on SQLite, 5 on PostgreSQL), SHUTDOWN_WRITERS (4),
 SHUTDOWN_SEED (default random, printed), SHUTDOWN_DRAIN_SECONDS (how long the queue may take to drain
-after the last restart: 60 on SQLite, 150 on PostgreSQL, whose claims of a killed instance wait out
-their 120 s lease), LORE_TEST_POSTGRES_URL (postgres).
+after the last restart: 90, as the claims of a killed instance wait out their 30 s lease,
+EmbeddingClaim.lease), LORE_TEST_POSTGRES_URL (postgres).
 """
 import json, os, random, shutil, signal, subprocess, sys, threading, time
 
@@ -31,8 +31,8 @@ if backend not in ("sqlite", "postgres"):
     sys.exit("usage: shutdown_durability.py LORE_BINARY WORKDIR [sqlite|postgres]")
 rounds = int(os.environ.get("SHUTDOWN_ROUNDS") or (8 if backend == "sqlite" else 5))
 writers = int(os.environ.get("SHUTDOWN_WRITERS") or 4)
-# PostgreSQL leases claimed chunks for 120 s: a killed instance's claims wait that long.
-drain_limit = float(os.environ.get("SHUTDOWN_DRAIN_SECONDS") or (60 if backend == "sqlite" else 150))
+# Both stores lease claimed chunks for 30 s: a killed instance's claims wait that long.
+drain_limit = float(os.environ.get("SHUTDOWN_DRAIN_SECONDS") or 90)
 seed = int(os.environ.get("SHUTDOWN_SEED") or random.SystemRandom().randrange(1, 10**9))
 rng = random.Random(seed)
 tag = f"shutdown ({backend}, seed {seed})"

@@ -162,6 +162,7 @@ public struct CachedStore<Base: Store>: Store {
     public func close() async { await base.close() }
     public func isMigrated() async throws -> Bool { try await base.isMigrated() }
     public func pendingChunks(limit: Int, now: Date) async throws -> [PendingChunk] { try await base.pendingChunks(limit: limit, now: now) }
+    public func renewClaims(chunkIDs: [Int64], until: Date) async throws { try await base.renewClaims(chunkIDs: chunkIDs, until: until) }
     public func saveEmbeddings(_ embeddings: [ChunkEmbedding], model: String) async throws -> [UUID: [StoredVector]] {
         try await base.saveEmbeddings(embeddings, model: model)
     }

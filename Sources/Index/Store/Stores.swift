@@ -100,6 +100,9 @@ public protocol EmbeddingStore: Sendable {
     /// (in this process or another sharing the database) takes it meanwhile; a claim that is
     /// never completed lapses, and the chunk is taken again.
     func pendingChunks(limit: Int, now: Date) async throws -> [PendingChunk]
+    /// Extends the claim on chunks still waiting for their vector to `until` (a worker renews
+    /// the claims of a batch while it embeds it, so the lease can be short).
+    func renewClaims(chunkIDs: [Int64], until: Date) async throws
     /// Stores vectors made by `model` and updates their documents' `embeddingStatus`; returns the
     /// stored vectors by project so that loaded vector indexes can follow.
     ///
@@ -124,9 +127,12 @@ public protocol EmbeddingStore: Sendable {
     func documentIDs(in projectIDs: [UUID], filter: DocumentFilter) async throws -> Set<UUID>
 }
 
-/// How long a claimed chunk stays reserved for the worker that claimed it (both stores).
+/// How long a claimed chunk stays reserved for the worker that claimed it (both stores): short,
+/// so that the claims of a process that died are taken over soon, and renewed every
+/// ``renewal`` while a batch is being embedded, so that a slow batch keeps its chunks.
 public enum EmbeddingClaim {
-    public static let lease: TimeInterval = 120
+    public static let lease: TimeInterval = 30
+    public static let renewal: Duration = .seconds(10)
 }
 
 /// Counts over every project, for the `/metrics` gauges.

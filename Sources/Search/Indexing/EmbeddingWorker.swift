@@ -61,6 +61,16 @@ public struct EmbeddingWorker<Store: EmbeddingStore>: Sendable {
     public func processBatch() async throws -> Int {
         let pending = try await store.pendingChunks(limit: batchSize, now: Date())
         guard !pending.isEmpty else { return 0 }
+        // The claim is a short lease: renewed while the batch is embedded, it lapses soon after
+        // a process dies, so another takes the chunks over.
+        let store = store
+        let renewal = Task {
+            while !Task.isCancelled {
+                try await Task.sleep(for: EmbeddingClaim.renewal)
+                try? await store.renewClaims(chunkIDs: pending.map(\.chunkID), until: Date().addingTimeInterval(EmbeddingClaim.lease))
+            }
+        }
+        defer { renewal.cancel() }
         let embedded = try await embed(pending)
         return embedded > 0 ? embedded : -pending.count
     }

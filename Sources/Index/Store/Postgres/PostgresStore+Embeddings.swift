@@ -26,6 +26,14 @@ extension PostgresStore: EmbeddingStore {
         }.sorted { $0.chunkID < $1.chunkID }
     }
 
+    public func renewClaims(chunkIDs: [Int64], until: Date) async throws {
+        guard !chunkIDs.isEmpty else { return }
+        _ = try await rows("""
+            UPDATE chunk SET embedding_retry_at = \(until.timeIntervalSince1970)
+            WHERE id = ANY(\(chunkIDs)) AND embedding IS NULL AND NOT embedding_failed
+            """)
+    }
+
     public func saveEmbeddings(_ embeddings: [ChunkEmbedding], model: String) async throws -> [UUID: [StoredVector]] {
         guard !embeddings.isEmpty else { return [:] }
         let blobs = embeddings.map { ByteBuffer(bytes: VectorBlob.encode($0.vector)) }

@@ -31,6 +31,16 @@ extension SQLiteStore: EmbeddingStore {
     }
 
 
+    public func renewClaims(chunkIDs: [Int64], until: Date) async throws {
+        guard !chunkIDs.isEmpty else { return }
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE chunk SET embedding_retry_at = ?
+                WHERE id IN (SELECT value FROM json_each(?)) AND embedding IS NULL AND embedding_failed = 0
+                """, arguments: [until.storedValue, Self.jsonList(chunkIDs)])
+        }
+    }
+
     public func saveEmbeddings(_ embeddings: [ChunkEmbedding], model: String) async throws -> [UUID: [StoredVector]] {
         try await write { db in
             var stored: [UUID: [StoredVector]] = [:]
