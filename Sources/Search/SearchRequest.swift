@@ -30,6 +30,8 @@ public struct SearchRequest: Sendable {
     public var offset: Int
     public var limit: Int
     public var fusion: FusionMethod
+    /// How the text is read: the query syntax, or plain words.
+    public var syntax: QuerySyntax
     /// Weight of the semantic side in a linear blend, 0…1.
     public var semanticRatio: Double
 
@@ -37,7 +39,8 @@ public struct SearchRequest: Sendable {
     /// when the search runs. `nil` takes the default.
     public init(
         text: String, projectIDs: [UUID], mode: SearchMode? = nil, filter: DocumentFilter = DocumentFilter(),
-        offset: Int? = nil, limit: Int? = nil, fusion: FusionMethod? = nil, semanticRatio: Double? = nil
+        offset: Int? = nil, limit: Int? = nil, fusion: FusionMethod? = nil, semanticRatio: Double? = nil,
+        syntax: QuerySyntax? = nil
     ) throws(SearchError) {
         guard text.contains(where: { !$0.isWhitespace }) else {
             throw .invalid(field: "q", reason: "is required and must not be empty")
@@ -65,6 +68,7 @@ public struct SearchRequest: Sendable {
         self.offset = offset
         self.limit = limit
         self.fusion = fusion ?? Self.defaultFusion
+        self.syntax = syntax ?? .standard
         self.semanticRatio = semanticRatio
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Index
 
 /// One ranked document with the passage that matched best.
 ///
@@ -61,9 +62,14 @@ public struct SearchResponse: Sendable {
         public var total: Int
         /// Milliseconds, to the microsecond.
         public var tookMs: Double
+        /// How the text was read (`standard` or `plain`).
+        public var syntax: QuerySyntax
+        /// Whether a required phrase or an exclusion matched nothing and the text was searched as
+        /// plain words instead.
+        public var relaxed: Bool
 
         enum CodingKeys: String, CodingKey {
-            case query, mode, requestedMode, fallbackReason, offset, limit, total, tookMs
+            case query, mode, requestedMode, fallbackReason, offset, limit, total, tookMs, syntax, relaxed
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -76,6 +82,8 @@ public struct SearchResponse: Sendable {
             try container.encode(limit, forKey: .limit)
             try container.encode(total, forKey: .total)
             try container.encode((tookMs * 1000).rounded() / 1000, forKey: .tookMs)
+            try container.encode(syntax, forKey: .syntax)
+            try container.encode(relaxed, forKey: .relaxed)
         }
     }
 
@@ -96,12 +104,16 @@ public struct SearchResponse: Sendable {
     public var offset: Int
     public var limit: Int
     public var tookMs: Double
-    /// The query text as given.
+    /// Whether the full-text side searched the text as plain words after its phrases or
+    /// exclusions matched nothing.
+    public var relaxed = false
+    /// The query text as given, and how it was read.
     public var query = ""
+    public var syntax = QuerySyntax.standard
 
     public var meta: Meta {
         Meta(query: query, mode: mode, requestedMode: requestedMode, fallbackReason: fallbackReason, offset: offset,
-             limit: limit, total: total, tookMs: tookMs)
+             limit: limit, total: total, tookMs: tookMs, syntax: syntax, relaxed: relaxed)
     }
 
     public var body: Body { Body(data: hits, meta: meta) }

@@ -25,6 +25,10 @@ enum SearchTool: MCPTool {
             "limit": JSONSchema.integer("How many documents to return.", minimum: 1, maximum: SearchRequest.maximumLimit,
                                         default: SearchRequest.defaultLimit),
             "pathPrefix": JSONSchema.string("Only documents whose path starts with this, e.g. 'docs/api/'."),
+            "syntax": JSONSchema.enumeration(
+                "standard (default) reads \"exact phrases\", -excluded and prefix*; plain reads the query as words only "
+                    + "(best for a question in natural language).",
+                QuerySyntax.allCases.map(\.rawValue), default: QuerySyntax.standard.rawValue),
         ], required: ["query"]),
         annotations: .init(title: "Search documentation", readOnlyHint: true, destructiveHint: false,
                            idempotentHint: true, openWorldHint: false),
@@ -37,6 +41,9 @@ enum SearchTool: MCPTool {
             "limit": JSONSchema.integer("Page size."),
             "total": JSONSchema.integer("How many documents match in all."),
             "tookMs": JSONSchema.number("How long the search took, in milliseconds."),
+            "syntax": JSONSchema.enumeration("How the query was read.", QuerySyntax.allCases.map(\.rawValue)),
+            "relaxed": ["type": "boolean",
+                        "description": "True when a quoted phrase or exclusion matched nothing and the query was searched as plain words."],
             "hits": JSONSchema.array("The documents, best first (the hits of the HTTP search API).", of: JSONSchema.object([
                 "documentId": JSONSchema.string("The document's id (UUID)."),
                 "projectId": JSONSchema.string("The project's id (UUID)."),
@@ -52,7 +59,7 @@ enum SearchTool: MCPTool {
                     "heading": JSONSchema.string("Heading trail of the best passage ('Auth > Tokens'); empty before any heading."),
                 ], required: ["index", "heading"]),
             ], required: ["documentId", "projectId", "path", "title", "score", "snippet", "matchedBy", "ranks", "chunk"])),
-        ], required: ["query", "mode", "requestedMode", "fallbackReason", "offset", "limit", "total", "tookMs", "hits"]))
+        ], required: ["query", "mode", "requestedMode", "fallbackReason", "offset", "limit", "total", "tookMs", "syntax", "relaxed", "hits"]))
 
     /// `structuredContent`: the search's `meta` fields (as the HTTP body has them) and its hits.
     struct Output: Encodable {
@@ -73,7 +80,8 @@ enum SearchTool: MCPTool {
         let pathPrefix = try arguments.string("pathPrefix")
         let request = try SearchRequest(
             text: query, projectIDs: [context.project.id], mode: try arguments.choice("mode", as: SearchMode.self),
-            filter: DocumentFilter(pathPrefix: pathPrefix), limit: try arguments.integer("limit", in: 1...SearchRequest.maximumLimit))
+            filter: DocumentFilter(pathPrefix: pathPrefix), limit: try arguments.integer("limit", in: 1...SearchRequest.maximumLimit),
+            syntax: try arguments.choice("syntax", as: QuerySyntax.self))
         let response = try await context.search.search(request)
         return try .success(text: text(for: response, query: query, pathPrefix: pathPrefix),
                             structured: Output(meta: response.meta, hits: response.hits))
@@ -88,6 +96,7 @@ enum SearchTool: MCPTool {
         var lines = ["\(response.total) document\(response.total == 1 ? "" : "s") match \"\(query)\"\(scope); "
             + "showing the best \(response.hits.count) (\(response.mode.rawValue) search)."]
         if let reason = response.fallbackReason { lines.append("Note: \(reason).") }
+        if response.relaxed { lines.append("Note: no document has every quoted phrase; these match the words instead.") }
         for (index, hit) in response.hits.enumerated() {
             let heading = hit.chunk.heading.isEmpty ? "" : " § \(hit.chunk.heading)"
             lines.append("")

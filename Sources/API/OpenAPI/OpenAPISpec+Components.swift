@@ -122,6 +122,8 @@ extension OpenAPISpec {
                            "Words, \"exact phrases\", -excluded, prefix*; must not be empty; at most 4,096 bytes of UTF-8.", required: true),
             "Mode": query("mode", S.enumeration(["hybrid", "fulltext", "semantic"], default: "hybrid"),
                           "The requested mode; `meta.mode` says which ran."),
+            "Syntax": query("syntax", S.enumeration(QuerySyntax.allCases.map(\.rawValue), default: "standard"),
+                            "`standard` reads \"phrases\", -exclusions and prefix*; `plain` reads words only (for questions)."),
             "Fusion": query("fusion", S.enumeration(["rrf", "linear"], default: "rrf"), "How hybrid merges the rankings."),
             "SemanticRatio": query("semanticRatio", ["type": "number", "minimum": 0, "maximum": 1, "default": 0.5],
                                    "The semantic weight of a linear blend."),

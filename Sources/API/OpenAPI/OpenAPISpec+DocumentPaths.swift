@@ -53,7 +53,7 @@ extension OpenAPISpec {
 
     /// Search in one project (query string or JSON body) and across the user's projects.
     static var searchPaths: [String: OpenAPIValue] {
-        let filters = ["Query", "Mode", "SearchLimit", "Offset", "PathPrefix", "Tag", "Fusion", "SemanticRatio"]
+        let filters = ["Query", "Mode", "SearchLimit", "Offset", "PathPrefix", "Tag", "Syntax", "Fusion", "SemanticRatio"]
         let hits = Success(status: 200, description: "A page of hits; `meta.mode` is the mode that ran.",
                            schema: "SearchResultEnvelope")
         return [

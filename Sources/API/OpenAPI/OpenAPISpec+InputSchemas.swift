@@ -42,6 +42,7 @@ extension OpenAPISpec {
                 "pathPrefix": S.nullable(S.string),
                 "tag": S.nullable(S.string),
                 "fusion": S.nullable(S.enumeration(["rrf", "linear"], default: "rrf")),
+                "syntax": S.nullable(S.enumeration(QuerySyntax.allCases.map(\.rawValue), default: "standard")),
                 "semanticRatio": S.nullable(["type": "number", "minimum": 0, "maximum": 1, "default": 0.5]),
             ], required: ["q"]),
         ]

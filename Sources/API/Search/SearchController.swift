@@ -20,9 +20,10 @@ struct SearchController<AppStore: Store>: Sendable {
         var tag: String?
         var fusion: FusionMethod?
         var semanticRatio: Double?
+        var syntax: QuerySyntax?
 
         init(q: String?, mode: SearchMode?, limit: Int?, offset: Int?, pathPrefix: String?, tag: String?,
-             fusion: FusionMethod?, semanticRatio: Double?) {
+             fusion: FusionMethod?, semanticRatio: Double?, syntax: QuerySyntax?) {
             self.q = q
             self.mode = mode
             self.limit = limit
@@ -31,13 +32,15 @@ struct SearchController<AppStore: Store>: Sendable {
             self.tag = tag
             self.fusion = fusion
             self.semanticRatio = semanticRatio
+            self.syntax = syntax
         }
 
         init(query: QueryParameters) throws {
             self.init(
                 q: query.string("q"), mode: try query.enumeration("mode"), limit: try query.int("limit"),
                 offset: try query.int("offset"), pathPrefix: query.string("pathPrefix"), tag: query.string("tag"),
-                fusion: try query.enumeration("fusion"), semanticRatio: try query.double("semanticRatio"))
+                fusion: try query.enumeration("fusion"), semanticRatio: try query.double("semanticRatio"),
+                syntax: try query.enumeration("syntax"))
         }
 
         /// The search request; what the caller left out takes ``SearchRequest``'s defaults.
@@ -45,7 +48,7 @@ struct SearchController<AppStore: Store>: Sendable {
             do {
                 return try SearchRequest(
                     text: q ?? "", projectIDs: projectIDs, mode: mode, filter: DocumentFilter(pathPrefix: pathPrefix, tag: tag),
-                    offset: offset, limit: limit, fusion: fusion, semanticRatio: semanticRatio)
+                    offset: offset, limit: limit, fusion: fusion, semanticRatio: semanticRatio, syntax: syntax)
             } catch {
                 throw ErrorMapping.apiError(for: error)
             }

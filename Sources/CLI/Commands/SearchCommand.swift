@@ -16,6 +16,7 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(help: "Hits to skip.") var offset = 0
     @Option(help: "Only paths starting with this.") var pathPrefix: String?
     @Option(help: "Only documents with this tag.") var tag: String?
+    @Option(help: "standard (phrases, -exclusions, prefix*) or plain (words only).") var syntax: QuerySyntax = .standard
     @Flag(help: "Print the HTTP response body (without its request id).") var json = false
 
     func run() async throws {
@@ -26,7 +27,7 @@ struct SearchCommand: AsyncParsableCommand {
         let target = try await store.resolveProject(project, in: opened)
         let request = try SearchRequest(
             text: query, projectIDs: [target.id], mode: mode,
-            filter: DocumentFilter(pathPrefix: pathPrefix, tag: tag), offset: offset, limit: limit)
+            filter: DocumentFilter(pathPrefix: pathPrefix, tag: tag), offset: offset, limit: limit, syntax: syntax)
         let engine = await Engine.start(store: opened, options: try Settings().engineOptions(fullTextOnly: mode == .fulltext),
                                         logger: Logger(label: "lore.search"))
         let response = try await engine.search.search(request)
@@ -36,6 +37,7 @@ struct SearchCommand: AsyncParsableCommand {
             return
         }
         if let reason = response.fallbackReason { Terminal.writeError("note: \(reason)") }
+        if response.relaxed { Terminal.writeError("note: no document has every quoted phrase; searched the words instead") }
         let bold = Terminal.isInteractive
         for (index, hit) in response.hits.enumerated() {
             let heading = hit.chunk.heading.isEmpty ? "" : "  § \(hit.chunk.heading)"
@@ -47,3 +49,4 @@ struct SearchCommand: AsyncParsableCommand {
 }
 
 extension SearchMode: ExpressibleByArgument {}
+extension QuerySyntax: ExpressibleByArgument {}

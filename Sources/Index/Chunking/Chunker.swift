@@ -47,17 +47,22 @@ public struct Chunker: Sendable {
         var drafts: [ChunkDraft] = []
         for section in sections(of: content, isMarkdown: isMarkdown) {
             for text in pack(section.paragraphs) {
-                let hash = SHA256.hash(data: Data("\(section.heading)\u{1F}\(text)".utf8))
-                drafts.append(ChunkDraft(
-                    position: drafts.count,
-                    heading: section.heading,
-                    text: text,
-                    tokenCount: estimator.count(Substring(text)),
-                    contentHash: hash.hexString
-                ))
+                drafts.append(draft(position: drafts.count, heading: section.heading, text: text))
             }
         }
         return drafts
+    }
+
+    /// The one passage of a document that has no text of its own (an empty body, or only its
+    /// `# Title`): its title, so that both indexes hold the document and its title finds it.
+    public func titlePassage(_ title: String) -> ChunkDraft {
+        draft(position: 0, heading: "", text: title)
+    }
+
+    private func draft(position: Int, heading: String, text: String) -> ChunkDraft {
+        ChunkDraft(
+            position: position, heading: heading, text: text, tokenCount: estimator.count(Substring(text)),
+            contentHash: SHA256.hash(data: Data("\(heading)\u{1F}\(text)".utf8)).hexString)
     }
 
     /// Whether a path names a Markdown document (by its extension).

@@ -23,12 +23,12 @@ public struct QueryParser: Sendable {
         self.dropsStopWords = dropsStopWords
     }
 
-    /// Parses `text`; throws when it is empty, too long, or holds nothing searchable.
-    public func parse(_ text: String) throws(IndexError) -> SearchQuery {
+    /// Parses `text` in `syntax`; throws when it is empty, too long, or holds nothing searchable.
+    public func parse(_ text: String, syntax: QuerySyntax = .standard) throws(IndexError) -> SearchQuery {
         guard text.utf8.count <= Self.maximumBytes else {
             throw .invalid(field: field, reason: "must be at most \(Self.maximumBytes) bytes of UTF-8")
         }
-        let tokens = lex(text)
+        let tokens = lex(text, syntax: syntax)
         guard !tokens.isEmpty else {
             throw .invalid(field: field, reason: "must contain at least one word to search for")
         }
@@ -65,9 +65,11 @@ public struct QueryParser: Sendable {
         var term: SearchQuery.Term?
     }
 
-    func lex(_ text: String) -> [Token] {
+    func lex(_ text: String, syntax: QuerySyntax = .standard) -> [Token] {
         var tokens: [Token] = []
-        let characters = Array(text.map { $0.isSearchControl ? " " : $0 })
+        let plain = syntax == .plain
+        // Plain text has no phrases: a quote is a space, as is a control character.
+        let characters = Array(text.map { $0.isSearchControl || (plain && $0 == "\"") ? " " : $0 })
         var index = 0
         while index < characters.count {
             if characters[index].isWhitespace {
@@ -75,7 +77,7 @@ public struct QueryParser: Sendable {
                 continue
             }
             var excluded = false
-            if characters[index] == "-", index + 1 < characters.count, !characters[index + 1].isWhitespace {
+            if !plain, characters[index] == "-", index + 1 < characters.count, !characters[index + 1].isWhitespace {
                 excluded = true
                 index += 1
             }
@@ -94,7 +96,7 @@ public struct QueryParser: Sendable {
             }
             var word = String(characters[start..<index])
             var isPrefix = false
-            if word.hasSuffix("*") {
+            if !plain, word.hasSuffix("*") {
                 isPrefix = true
                 while word.hasSuffix("*") { word.removeLast() }
             }

@@ -38,3 +38,12 @@ public struct SearchQuery: Sendable, Equatable {
     /// Every term that can match (required and optional), for highlighting.
     public var matchingTerms: [Term] { required + optional }
 }
+
+/// How search text is read.
+public enum QuerySyntax: String, Sendable, Codable, CaseIterable {
+    /// Words, `"exact phrases"` (required), `-excluded` terms and `prefix*`.
+    case standard
+    /// Words only: quotes, a leading `-` and a trailing `*` mean nothing. For natural-language
+    /// questions (where quotes are emphasis, not a demand) and evaluation collections.
+    case plain
+}

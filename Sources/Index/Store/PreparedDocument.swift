@@ -46,15 +46,24 @@ public struct DocumentPreparer: Sendable {
         if let title = document.title, title.utf8.contains(0) {
             throw .invalid(field: "title", reason: "must not contain NUL characters")
         }
+        let title = DocumentTitle.derive(given: document.title, content: document.content, path: path)
         return PreparedDocument(
             path: path,
-            title: DocumentTitle.derive(given: document.title, content: document.content, path: path),
+            title: title,
             content: document.content,
             tags: tags,
             metadata: document.metadata,
             contentHash: sha256Hex(document.content),
-            chunks: chunker.chunks(of: document.content, isMarkdown: Chunker.isMarkdown(path: path))
+            chunks: chunks(of: document.content, path: path, title: title)
         )
+    }
+
+    /// The chunks of a document's content. Invariant: every document has at least one chunk
+    /// (its title when the content gives none), so every document is in both indexes and its
+    /// title (given, first heading or file name) finds it.
+    func chunks(of content: String, path: String, title: String) -> [ChunkDraft] {
+        let chunks = chunker.chunks(of: content, isMarkdown: Chunker.isMarkdown(path: path))
+        return chunks.isEmpty ? [chunker.titlePassage(title)] : chunks
     }
 
     /// Prepares each document on its own: a bulk write stores the valid ones and reports the rest.

@@ -8,6 +8,8 @@ public struct Evaluator: Sendable {
     /// The quality of one mode, and what ran for it.
     public struct ModeReport: Sendable, Codable {
         public var metrics: RetrievalMetrics
+        /// Each judged query's measures, by query id.
+        public var perQuery: [String: RetrievalMetrics.Query]
         /// The mode that actually ran (a fallback shows here).
         public var ranAs: SearchMode
         public var fallbackReason: String?
@@ -90,8 +92,9 @@ public struct Evaluator: Sendable {
             var ranAs = mode
             var fallbackReason: String?
             for (index, query) in dataset.queries.enumerated() {
+                // Collections hold questions, not search syntax: their quotes are not phrases.
                 let request = try SearchRequest(text: query.text, projectIDs: [project.id], mode: mode, limit: Self.depth,
-                                                fusion: fusion, semanticRatio: semanticRatio)
+                                                fusion: fusion, semanticRatio: semanticRatio, syntax: .plain)
                 do {
                     let response = try await engine.search.search(request)
                     rankings[query.id] = response.hits.compactMap { idsByPath[$0.path] }
@@ -104,7 +107,9 @@ public struct Evaluator: Sendable {
                 progress(mode.rawValue, index + 1, dataset.queries.count)
             }
             let metrics = RetrievalMetrics(rankings: rankings, judgments: dataset.judgments)
-            reports.append((mode, ModeReport(metrics: metrics, ranAs: ranAs, fallbackReason: fallbackReason,
+            reports.append((mode, ModeReport(metrics: metrics,
+                                             perQuery: RetrievalMetrics.perQuery(rankings: rankings, judgments: dataset.judgments),
+                                             ranAs: ranAs, fallbackReason: fallbackReason,
                                              medianLatencyMs: Self.median(latencies))))
         }
         return Report(dataset: dataset.name, documents: dataset.documents.count, queries: dataset.queries.count, modes: reports)

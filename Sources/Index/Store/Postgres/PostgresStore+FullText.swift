@@ -177,7 +177,7 @@ extension PostgresStore {
                         SELECT \(unescaped: Self.documentColumns) FROM document d WHERE d.id = \(id) FOR UPDATE
                         """, on: connection).first else { continue }
                     let document = try Self.document(from: row)
-                    let drafts = self.preparer.chunker.chunks(of: document.content, isMarkdown: Chunker.isMarkdown(path: document.path))
+                    let drafts = self.preparer.chunks(of: document.content, path: document.path, title: document.title)
                     try await self.syncChunks(drafts, of: document, on: connection)
                     try await self.refreshSearchVectors(of: document, on: connection)
                 }

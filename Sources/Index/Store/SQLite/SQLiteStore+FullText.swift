@@ -221,11 +221,11 @@ extension SQLiteStore {
         for batch in stride(from: 0, to: ids.count, by: 200).map({ Array(ids[$0..<min($0 + 200, ids.count)]) }) {
             try await write { db in
                 for id in batch {
-                    guard let row = try Row.fetchOne(db, sql: "SELECT path, content FROM document WHERE id = ?", arguments: [id]),
+                    guard let row = try Row.fetchOne(db, sql: "SELECT path, title, content FROM document WHERE id = ?", arguments: [id]),
                           let documentID = UUID(uuidString: id) else { continue }
                     let path: String = row["path"]
                     let content: String = row["content"]
-                    let drafts = self.preparer.chunker.chunks(of: content, isMarkdown: Chunker.isMarkdown(path: path))
+                    let drafts = self.preparer.chunks(of: content, path: path, title: row["title"])
                     try self.syncChunks(drafts, documentID: documentID, db: db)
                     try db.execute(sql: "DELETE FROM chunk_fts WHERE rowid IN (SELECT id FROM chunk WHERE document_id = ?)", arguments: [id])
                     try db.execute(sql: """
