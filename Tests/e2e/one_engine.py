@@ -153,13 +153,16 @@ async def golden(lore, work, env, project, key):
     server = e2e.Server(lore, env["LORE_DATABASE_URL"], env, work, name="golden").start()
     try:
         server.wait_ready()
-        queries = [("session token refresh", "hybrid"), ("how are passwords stored", "semantic"),
-                   ("rate-limit", "fulltext"), ('"api key" -rotate', "fulltext")]
+        queries = [("session token refresh", "hybrid", "standard"), ("how are passwords stored", "semantic", "standard"),
+                   ("rate-limit", "fulltext", "standard"), ('"api key" -rotate', "fulltext", "standard"),
+                   ('"quantum entanglement" password hashing', "hybrid", "standard"),
+                   ('"quantum entanglement" password hashing', "fulltext", "plain")]
         async with http_session(server.base + "/mcp", key) as session:
-            for query, mode in queries:
+            for query, mode, syntax in queries:
                 cli = json.loads(run_lore(lore, env, "search", query, "--project", project, "--mode", mode,
-                                          "--limit", "5", "--json"))
-                path = f"/api/v1/projects/{project}/search?" + urllib.parse.urlencode({"q": query, "mode": mode, "limit": 5})
+                                          "--limit", "5", "--syntax", syntax, "--json"))
+                path = f"/api/v1/projects/{project}/search?" + urllib.parse.urlencode(
+                    {"q": query, "mode": mode, "limit": 5, "syntax": syntax})
                 status, http, _ = e2e.call(server.base, "GET", path, key=key)
                 check(status == 200, f"HTTP search {status}: {http}")
                 check("requestId" in http["meta"] and "tookMs" in cli["meta"], "requestId or tookMs missing")
@@ -170,7 +173,14 @@ async def golden(lore, work, env, project, key):
                     check(hit["documentId"] == hit["documentId"].lower() and hit["projectId"] == project,
                           f"ids not lower case: {hit}")
                 check(round(cli["meta"]["tookMs"], 3) == cli["meta"]["tookMs"], f"tookMs not rounded: {cli['meta']}")
-                structured = await tool(session, "search", {"query": query, "mode": mode, "limit": 5})
+                check(http["meta"]["syntax"] == syntax, f"meta.syntax {http['meta']}")
+                # No document has the phrase: the standard reading relaxes it, the plain one has none.
+                if query.startswith('"quantum'):
+                    check(http["meta"]["relaxed"] == (syntax == "standard"), f"{query!r} ({syntax}): relaxed {http['meta']}")
+                elif not query.startswith('"'):
+                    check(http["meta"]["relaxed"] is False, f"{query!r}: relaxed without a phrase {http['meta']}")
+                check(http["data"] or not query.startswith('"quantum'), f"{query!r}: no hits after relaxing")
+                structured = await tool(session, "search", {"query": query, "mode": mode, "limit": 5, "syntax": syntax})
                 check(structured["hits"] == http["data"], f"{query!r} ({mode}): MCP hits differ from HTTP hits")
                 meta = {k: v for k, v in structured.items() if k not in ("hits", "tookMs")}
                 check(meta == {k: v for k, v in http["meta"].items() if k not in ("tookMs", "requestId")},
