@@ -19,7 +19,7 @@ extension SQLiteStore {
     /// Changes committed from the moment of the call on, by other processes.
     public func changes() -> AsyncStream<StoreChange> {
         let stream = changeFeed.hub.subscribe()
-        changeFeed.startPolling(after: try? pool.read(Self.lastChangeID)) { [weak self] last in
+        changeFeed.startPolling(after: { [pool] in try? pool.read(Self.lastChangeID) }) { [weak self] last in
             guard let self else { return nil }
             return try? await self.changes(after: last)
         }
@@ -63,21 +63,24 @@ extension SQLiteStore {
 
         let hub = StoreChangeHub()
         let instanceID: UUID
-        private let poller = Mutex<Task<Void, Never>?>(nil)
+        /// The poll task once started; `stopped` once the store closed (it never starts again).
+        private let poller = Mutex<(task: Task<Void, Never>?, stopped: Bool)>((nil, false))
 
         init(instanceID: UUID) {
             self.instanceID = instanceID
         }
 
-        /// Starts the poll task once, from the row after `first`; `read` gives the rows after an id
-        /// (`nil` when the store is gone).
-        func startPolling(after first: Int64?, _ read: @escaping @Sendable (Int64?) async -> Batch?) {
-            poller.withLock { task in
-                guard task == nil else { return }
+        /// Starts the poll task once, from the row after the one `first` names (read when the
+        /// task starts, so that changes committed from then on are all seen); `read` gives the
+        /// rows after an id (`nil` when the store is gone).
+        func startPolling(after first: () -> Int64?, _ read: @escaping @Sendable (Int64?) async -> Batch?) {
+            poller.withLock { state in
+                guard state.task == nil, !state.stopped else { return }
                 let hub = hub
                 let instanceID = instanceID
-                task = Task {
-                    var last = first
+                let start = first()
+                state.task = Task {
+                    var last = start
                     while !Task.isCancelled {
                         try? await Task.sleep(for: SQLiteStore.changePollInterval)
                         guard let batch = await read(last) else { continue }
@@ -94,9 +97,10 @@ extension SQLiteStore {
         /// Ends every subscription and the polling.
         func stop() {
             hub.finish()
-            poller.withLock { task in
-                task?.cancel()
-                task = nil
+            poller.withLock { state in
+                state.task?.cancel()
+                state.task = nil
+                state.stopped = true
             }
         }
     }
