@@ -50,18 +50,17 @@ struct EvalCommand: AsyncParsableCommand {
         let modes = try modes()
         let options = try Settings().engineOptions(fullTextOnly: modes.allSatisfy { $0 == .fulltext })
         let evaluator = Evaluator()
-        let store: any LoreStore
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lore-eval-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
         let embeddings = options.embedder.kind != .none
+        let report: Evaluator.Report
         if let database {
-            store = try await DatabaseLocation.parse(database).openStore(embeddingsEnabled: embeddings, logger: Logger(label: "lore.eval"))
+            let store = try await DatabaseLocation.parse(database).openStore(embeddingsEnabled: embeddings, logger: Logger(label: "lore.eval"))
+            report = try await evaluate(dataset, modes: modes, with: evaluator, in: store, options: options)
+            await store.close()
         } else {
-            store = try SQLiteStore(path: folder.appendingPathComponent("eval.db").path,
-                                    preparer: DocumentPreparer(chunker: evaluator.chunker), embeddingsEnabled: embeddings)
+            report = try await evaluator.withTemporaryStore(embeddingsEnabled: embeddings) { store in
+                try await evaluate(dataset, modes: modes, with: evaluator, in: store, options: options)
+            }
         }
-        let report = try await evaluate(dataset, modes: modes, with: evaluator, in: store, options: options)
-        await store.close()
         if json {
             try JSONOutput.print(EvalJSON(report, perQuery: perQuery))
             return

@@ -51,12 +51,29 @@ public struct Evaluator: Sendable {
     public func evaluate(
         _ dataset: BEIRDataset, modes: [SearchMode], progress: @Sendable (String, Int, Int) -> Void = { _, _, _ in }
     ) async throws -> Report {
+        try await withTemporaryStore(embeddingsEnabled: needsVectors(modes)) { store in
+            let engine = Engine(store: store, embedder: needsVectors(modes) ? embedder : nil)
+            return try await evaluate(dataset, modes: modes, engine: engine, progress: progress)
+        }
+    }
+
+    /// Runs `body` with a new SQLite store in a temporary folder, opened with this evaluator's
+    /// chunker; the store is closed and the folder removed afterwards.
+    public func withTemporaryStore<Result>(
+        embeddingsEnabled: Bool, _ body: (SQLiteStore) async throws -> Result
+    ) async throws -> Result {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lore-eval-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try SQLiteStore(path: folder.appendingPathComponent("eval.db").path,
-                                    preparer: DocumentPreparer(chunker: chunker), embeddingsEnabled: needsVectors(modes))
-        let engine = Engine(store: store, embedder: needsVectors(modes) ? embedder : nil)
-        return try await evaluate(dataset, modes: modes, engine: engine, progress: progress)
+                                    preparer: DocumentPreparer(chunker: chunker), embeddingsEnabled: embeddingsEnabled)
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
     }
 
     /// Evaluates `dataset` in `modes` with `engine`, whose store is empty (either backend,
