@@ -8,17 +8,24 @@ struct Envelope<Payload: Encodable, Meta: Encodable>: Encodable {
     var meta: Meta
 }
 
-/// The fields of `meta` with `requestId` beside them, in one JSON object.
-struct MetaWithRequestID<Meta: Encodable>: Encodable {
-    var meta: Meta
-    var requestId: String
+/// The JSON object `object` encodes to, with one more field: `requestId` beside a search's
+/// `meta`, `hits` beside the same fields in MCP's `structuredContent`.
+struct ObjectWithField<Object: Encodable, Value: Encodable>: Encodable {
+    var object: Object
+    var key: String
+    var value: Value
 
-    enum CodingKeys: String, CodingKey { case requestId }
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
 
     func encode(to encoder: any Encoder) throws {
-        try meta.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(requestId, forKey: .requestId)
+        try object.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(value, forKey: Key(stringValue: key))
     }
 }
 
@@ -37,7 +44,7 @@ extension AppRequestContext {
 
     /// A JSON response in the success envelope whose `meta` is `meta`'s fields and the request id.
     func respond<Payload: Encodable, Meta: Encodable>(_ data: Payload, meta: Meta) throws -> Response {
-        let body = try APIJSON.encoder.encode(Envelope(data: data, meta: MetaWithRequestID(meta: meta, requestId: requestID)))
+        let body = try APIJSON.encoder.encode(Envelope(data: data, meta: ObjectWithField(object: meta, key: "requestId", value: requestID)))
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }

@@ -61,20 +61,6 @@ enum SearchTool: MCPTool {
             ], required: ["documentId", "projectId", "path", "title", "score", "snippet", "matchedBy", "ranks", "chunk"])),
         ], required: ["query", "mode", "requestedMode", "fallbackReason", "offset", "limit", "total", "tookMs", "syntax", "relaxed", "hits"]))
 
-    /// `structuredContent`: the search's `meta` fields (as the HTTP body has them) and its hits.
-    struct Output: Encodable {
-        var meta: SearchResponse.Meta
-        var hits: [SearchHit]
-
-        enum CodingKeys: String, CodingKey { case hits }
-
-        func encode(to encoder: any Encoder) throws {
-            try meta.encode(to: encoder)
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(hits, forKey: .hits)
-        }
-    }
-
     static func call<AppStore: Store>(_ arguments: MCPArguments, in context: MCPToolContext<AppStore>) async throws -> CallTool.Result {
         let query = try arguments.requiredString("query")
         let pathPrefix = try arguments.string("pathPrefix")
@@ -84,7 +70,8 @@ enum SearchTool: MCPTool {
             syntax: try arguments.choice("syntax", as: QuerySyntax.self))
         let response = try await context.search.search(request)
         return try .success(text: text(for: response, query: query, pathPrefix: pathPrefix),
-                            structured: Output(meta: response.meta, hits: response.hits))
+                            // The search's `meta` fields, as the HTTP body has them, and its hits.
+                            structured: ObjectWithField(object: response.meta, key: "hits", value: response.hits))
     }
 
     static func text(for response: SearchResponse, query: String, pathPrefix: String?) -> String {
