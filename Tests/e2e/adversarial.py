@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import gzip
 import http.client
 import json
@@ -1145,7 +1146,8 @@ class Suite:
 
     def run_rate_limits(self, make_server) -> None:
         """On servers with the default login limits (20 a minute per address, 10 per e-mail), one
-        server per check so that the buckets start full. A login that reaches the handler is a 401
+        server per check so that the buckets start full (`make_server(name)` is a context manager
+        that stops it). A login that reaches the handler is a 401
         (the e-mails are not registered); one that is throttled is a 429; a spelling the router
         does not match (404) reaches nothing and counts for neither."""
         def attempts(server, count, body_of, path_of):
@@ -1173,43 +1175,31 @@ class Suite:
         login = lambda email: dumps({"email": email, "password": "wrong-password-1"}).encode()
         spellings = ["/api/v1/auth/login/", "//api/v1/auth/login", "/api/v1/auth/login//", "/api/v1//auth/login"]
         # 1. One e-mail through other spellings of the route: its bucket (10) must fill.
-        server = make_server("ratelimit-email")
-        try:
+        with make_server("ratelimit-email") as server:
             statuses = attempts(server, 16, lambda i: login("victim@example.com"), lambda i: spellings[i % 4])
             record("ratelimit", "16 logins for one e-mail via /auth/login/, //api/v1/auth/login, …", statuses,
                    statuses.count(401) <= allowed(10), "more logins for one e-mail reached the handler than its bucket allows")
-        finally:
-            server.stop()
         # 2. One address, a new e-mail each time, the trailing slash: the address bucket (20) must fill.
-        server = make_server("ratelimit-address")
-        try:
+        with make_server("ratelimit-address") as server:
             statuses = attempts(server, 34, lambda i: login(f"u{i}@example.com"), lambda i: "/api/v1/auth/login/")
             record("ratelimit", "34 logins from one address via POST /api/v1/auth/login/", statuses,
                    statuses.count(401) <= allowed(20), "more logins from one address reached the handler than its bucket allows")
-        finally:
-            server.stop()
         # 3. `email` twice: refused (422), or charged to the e-mail the handler checks (the first).
-        server = make_server("ratelimit-duplicate")
-        try:
+        with make_server("ratelimit-duplicate") as server:
             body = lambda i: (f'{{"email": "victim@example.com", "email": "decoy{i}@example.com", '
                               f'"password": "wrong-password-1"}}').encode()
             statuses = attempts(server, 16, body, lambda i: "/api/v1/auth/login")
             record("ratelimit", 'login {"email": "victim@…", "email": "decoyN@…"} ×16', statuses,
                    all(s == 422 for s in statuses) or statuses.count(401) <= allowed(10),
                    "neither refused (422) nor charged to the e-mail the handler checks")
-        finally:
-            server.stop()
         # 4. Registration: a strict bucket per address (issue 12: 40 in a row all succeeded).
-        server = make_server("ratelimit-register")
-        try:
+        with make_server("ratelimit-register") as server:
             statuses = attempts(server, 40, lambda i: dumps({"email": f"reg{i}-{os.getpid()}@example.com",
                                                              "password": "correct-horse-battery",
                                                              "name": "R"}).encode(),
                                 lambda i: "/api/v1/auth/register/" if i % 2 else "/api/v1/auth/register")
             record("ratelimit", "40 registrations from one address (half via /register/)", statuses,
                    429 in statuses, "no registration was refused")
-        finally:
-            server.stop()
 
     def send_to(self, server, method, target, headers=(), body=None) -> Response | None:
         try:
@@ -1343,11 +1333,15 @@ def main() -> int:
         if "ratelimit" in parts:
             print("rate limits (default login limits, one server per check):", flush=True)
 
+            @contextlib.contextmanager
             def make_server(name):
                 os.makedirs(os.path.join(work, name), exist_ok=True)
                 limited = Server(args.lore, f"sqlite://{work}/{name}/lore.db", work, name=name)
                 limited.start()
-                return limited
+                try:
+                    yield limited
+                finally:
+                    limited.stop()
             suite.run_rate_limits(make_server)
     finally:
         server.stop()
