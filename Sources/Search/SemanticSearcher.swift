@@ -95,6 +95,25 @@ public struct SemanticSearcher: Sendable {
         _ query: [Float], in indexes: [VectorIndex], projectIDs: [UUID], allowed: Set<UUID>?, depth: Int,
         store: some EmbeddingStore
     ) async throws -> [DocumentMatch] {
+        // A stale row that was some document's best chunk hid that document's live chunks (and a
+        // document rewritten several times leaves several): once they are gone, rank again,
+        // until a pass meets none. Each pass removes at least one row, so this ends; the bound
+        // only caps the work one search does.
+        var passes = 0
+        while true {
+            let (matches, foundStale) = try await rankOnce(query, in: indexes, projectIDs: projectIDs, allowed: allowed, depth: depth, store: store)
+            passes += 1
+            if !foundStale || passes == Self.maximumRankingPasses { return matches }
+        }
+    }
+
+    /// The most ranking passes one search makes while it clears stale rows.
+    static let maximumRankingPasses = 16
+
+    private func rankOnce(
+        _ query: [Float], in indexes: [VectorIndex], projectIDs: [UUID], allowed: Set<UUID>?, depth: Int,
+        store: some EmbeddingStore
+    ) async throws -> (matches: [DocumentMatch], foundStale: Bool) {
         var best: [UUID: VectorHit] = [:]
         for index in indexes {
             for hit in try index.search(query, k: depth * 3, allowedDocuments: allowed)
@@ -105,17 +124,19 @@ public struct SemanticSearcher: Sendable {
         let top = best.values.sorted { $0.score > $1.score || ($0.score == $1.score && $0.chunkID < $1.chunkID) }.prefix(depth)
         let excerpts = try await store.chunkExcerpts(top.map(\.chunkID), in: projectIDs)
         var matches: [DocumentMatch] = []
+        var foundStale = false
         for hit in top {
             // Isolation: a vector's row counts only while its chunk still belongs, in the store,
             // to the same document, live in a searched project. A row whose chunk went away or
             // moved is forgotten, never shown.
             guard let excerpt = excerpts[hit.chunkID], excerpt.documentID == hit.documentID else {
                 for index in indexes { _ = index.remove(chunkID: hit.chunkID) }
+                foundStale = true
                 continue
             }
             matches.append(DocumentMatch(excerpt: excerpt, score: Double(hit.score)))
         }
-        return matches
+        return (matches, foundStale)
     }
 }
 
