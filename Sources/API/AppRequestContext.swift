@@ -2,10 +2,11 @@ import Foundation
 import Hummingbird
 import Index
 
-/// Who made a request: a person with a session, or a script or agent with a project API key.
+/// Who made a request: a person with a session, or a script or agent with a project API key
+/// (the project's own key or a scoped one).
 public enum Identity: Sendable {
     case user(User, session: SessionClaims)
-    case project(Project)
+    case key(KeyGrant)
 }
 
 /// The request context of every route: Hummingbird's core storage plus the request id and the
@@ -36,12 +37,7 @@ public struct AppRequestContext: RequestContext {
     public var responseEncoder: JSONEncoder { APIJSON.encoder }
 }
 
-/// The JSON conventions of the API: camelCase keys, ISO-8601 UTC dates, sorted keys for stable bytes.
+/// The JSON conventions of the API: Lore's (``LoreJSON``).
 enum APIJSON {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+    static var encoder: JSONEncoder { LoreJSON.encoder }
 }

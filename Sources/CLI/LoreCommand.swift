@@ -10,7 +10,7 @@ struct LoreCommand: AsyncParsableCommand {
         discussion: "Settings come from LORE_* environment variables; --database overrides LORE_DATABASE_URL.",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, UsersCommand.self, ProjectsCommand.self, ImportCommand.self,
-            SearchCommand.self, ReindexCommand.self, EvalCommand.self, MCPCommand.self, CopyCommand.self,
+            KeysCommand.self, SearchCommand.self, ReindexCommand.self, EvalCommand.self, MCPCommand.self, CopyCommand.self,
         ]
     )
 

@@ -34,13 +34,15 @@ public struct SearchRequest: Sendable {
     public var syntax: QuerySyntax
     /// Weight of the semantic side in a linear blend, 0…1.
     public var semanticRatio: Double
+    /// The most tokens the hits may take (``AnswerBudget``); `nil`: no budget.
+    public var maxTokens: Int?
 
     /// Validates the text (it must not be empty), paging and ratio; the query syntax is checked
     /// when the search runs. `nil` takes the default.
     public init(
         text: String, projectIDs: [UUID], mode: SearchMode? = nil, filter: DocumentFilter = DocumentFilter(),
         offset: Int? = nil, limit: Int? = nil, fusion: FusionMethod? = nil, semanticRatio: Double? = nil,
-        syntax: QuerySyntax? = nil
+        syntax: QuerySyntax? = nil, maxTokens: Int? = nil
     ) throws(SearchError) {
         guard text.contains(where: { !$0.isWhitespace }) else {
             throw .invalid(field: "q", reason: "is required and must not be empty")
@@ -61,6 +63,10 @@ public struct SearchRequest: Sendable {
         guard semanticRatio.isFinite, (0...1).contains(semanticRatio) else {
             throw .invalid(field: "semanticRatio", reason: "must be between 0 and 1")
         }
+        if let maxTokens, !AnswerBudget.allowed.contains(maxTokens) {
+            throw .invalid(field: "maxTokens",
+                           reason: "must be between \(AnswerBudget.allowed.lowerBound) and \(AnswerBudget.allowed.upperBound)")
+        }
         self.text = text
         self.projectIDs = projectIDs
         self.mode = mode ?? Self.defaultMode
@@ -70,5 +76,6 @@ public struct SearchRequest: Sendable {
         self.fusion = fusion ?? Self.defaultFusion
         self.syntax = syntax ?? .standard
         self.semanticRatio = semanticRatio
+        self.maxTokens = maxTokens
     }
 }

@@ -67,9 +67,11 @@ public struct SearchResponse: Sendable {
         /// Whether a required phrase or an exclusion matched nothing and the text was searched as
         /// plain words instead.
         public var relaxed: Bool
+        /// Whether hits or a snippet were cut to fit `maxTokens`.
+        public var truncated: Bool
 
         enum CodingKeys: String, CodingKey {
-            case query, mode, requestedMode, fallbackReason, offset, limit, total, tookMs, syntax, relaxed
+            case query, mode, requestedMode, fallbackReason, offset, limit, total, tookMs, syntax, relaxed, truncated
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -84,6 +86,7 @@ public struct SearchResponse: Sendable {
             try container.encode((tookMs * 1000).rounded() / 1000, forKey: .tookMs)
             try container.encode(syntax, forKey: .syntax)
             try container.encode(relaxed, forKey: .relaxed)
+            try container.encode(truncated, forKey: .truncated)
         }
     }
 
@@ -110,10 +113,12 @@ public struct SearchResponse: Sendable {
     /// The query text as given, and how it was read.
     public var query = ""
     public var syntax = QuerySyntax.standard
+    /// Whether hits or a snippet were cut to fit the request's `maxTokens`.
+    public var truncated = false
 
     public var meta: Meta {
         Meta(query: query, mode: mode, requestedMode: requestedMode, fallbackReason: fallbackReason, offset: offset,
-             limit: limit, total: total, tookMs: tookMs, syntax: syntax, relaxed: relaxed)
+             limit: limit, total: total, tookMs: tookMs, syntax: syntax, relaxed: relaxed, truncated: truncated)
     }
 
     public var body: Body { Body(data: hits, meta: meta) }

@@ -15,6 +15,8 @@ public struct SearchService<Store: DocumentStore & EmbeddingStore>: Sendable {
     /// Why a semantic or hybrid search runs as full text when there is no ``semantic`` side.
     let semanticMissingReason: String
     let parser: QueryParser
+    /// Counts the tokens of hits for `maxTokens`.
+    let answerTokens: AnswerTokens
     let logger: Logger
 
     /// How many candidates each path contributes to a fused ranking, at least.
@@ -33,11 +35,13 @@ public struct SearchService<Store: DocumentStore & EmbeddingStore>: Sendable {
     static var feedbackWeight: Float { 1.0 }
 
     public init(store: Store, semantic: SemanticSearcher? = nil, semanticMissingReason: String = "no embedder is configured",
-                parser: QueryParser = QueryParser(), logger: Logger = Logger(label: "lore.search")) {
+                parser: QueryParser = QueryParser(), answerTokens: AnswerTokens = .upperBound,
+                logger: Logger = Logger(label: "lore.search")) {
         self.store = store
         self.semantic = semantic
         self.semanticMissingReason = semanticMissingReason
         self.parser = parser
+        self.answerTokens = answerTokens
         self.logger = logger
     }
 
@@ -71,6 +75,9 @@ public struct SearchService<Store: DocumentStore & EmbeddingStore>: Sendable {
         // project (each path also keeps to live documents of these projects on its own).
         let searched = Set(request.projectIDs)
         response.hits.removeAll { !searched.contains($0.projectId) }
+        if let maxTokens = request.maxTokens {
+            (response.hits, response.truncated) = AnswerBudget(tokens: answerTokens, maxTokens: maxTokens).fit(response.hits)
+        }
         response.requestedMode = request.mode
         response.query = request.text
         response.syntax = request.syntax

@@ -117,6 +117,13 @@ extension HTTPFields {
     static func bearer(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)"] }
     static func apiKey(_ key: String) -> HTTPFields { [HTTPField.Name("X-API-Key")!: key] }
     static func cookie(_ token: String) -> HTTPFields { [.cookie: "lore_session=\(token)"] }
+
+    /// The fields of both, the right side's winning.
+    static func + (lhs: HTTPFields, rhs: HTTPFields) -> HTTPFields {
+        var fields = lhs
+        for field in rhs { fields[field.name] = field.value }
+        return fields
+    }
 }
 
 extension TestResponse {

@@ -28,7 +28,7 @@ struct CachedStoreTests {
         let created = try await store.createProject(NewProject(ownerId: user.id, name: "P"))
         for _ in 0..<3 {
             _ = try await store.user(id: user.id)
-            _ = try await store.project(apiKey: created.apiKey)
+            _ = try await store.grant(apiKey: created.apiKey)
             _ = try await store.projects(ownedBy: user.id, page: PageRequest())
         }
         #expect(counts.misses.withLock { $0 } == 3 && counts.hits.withLock { $0 } == 6)
@@ -40,20 +40,20 @@ struct CachedStoreTests {
         let user = try await store.createUser(NewUser(email: "a@example.com", name: "A", passwordHash: "h"))
         let first = try await store.createProject(NewProject(ownerId: user.id, name: "First"))
         #expect(try await store.projects(ownedBy: user.id, page: PageRequest()).total == 1)
-        _ = try await store.project(apiKey: first.apiKey)
+        _ = try await store.grant(apiKey: first.apiKey)
 
         let rotated = try await store.rotateAPIKey(projectID: first.project.id)
-        await #expect(throws: IndexError.self) { try await store.project(apiKey: first.apiKey) }
-        #expect(try await store.project(apiKey: rotated.apiKey).id == first.project.id)
+        await #expect(throws: IndexError.self) { try await store.grant(apiKey: first.apiKey) }
+        #expect(try await store.grant(apiKey: rotated.apiKey).project.id == first.project.id)
 
         _ = try await store.createProject(NewProject(ownerId: user.id, name: "Second"))
         #expect(try await store.projects(ownedBy: user.id, page: PageRequest()).total == 2)
         let renamed = try await store.updateProject(id: first.project.id, name: "Renamed", description: nil)
         #expect(try await store.project(id: first.project.id).name == renamed.name)
-        #expect(try await store.project(apiKey: rotated.apiKey).name == "Renamed")
+        #expect(try await store.grant(apiKey: rotated.apiKey).project.name == "Renamed")
 
         try await store.deleteProject(id: first.project.id)
-        await #expect(throws: IndexError.self) { try await store.project(apiKey: rotated.apiKey) }
+        await #expect(throws: IndexError.self) { try await store.grant(apiKey: rotated.apiKey) }
         await #expect(throws: IndexError.self) { try await store.project(id: first.project.id) }
         #expect(try await store.projects(ownedBy: user.id, page: PageRequest()).total == 1)
 

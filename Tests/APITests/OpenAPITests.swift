@@ -2,6 +2,7 @@ import API
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Index
 import HummingbirdTesting
 import NIOCore
 import Testing
@@ -49,6 +50,10 @@ import Testing
         "GET /api/v1/projects/{projectId}/search": (.project, [200, 401, 403, 404, 422, 429, 500]),
         "POST /api/v1/projects/{projectId}/search": (.project, [200, 401, 403, 404, 413, 415, 422, 429, 500]),
         "GET /api/v1/search": (.user, [200, 401, 403, 422, 429, 500]),
+        "GET /api/v1/projects/{projectId}/keys": (.user, [200, 401, 403, 404, 422, 429, 500]),
+        // 409 past the keys a project may have.
+        "POST /api/v1/projects/{projectId}/keys": (.user, [201, 401, 403, 404, 409, 413, 415, 422, 429, 500]),
+        "DELETE /api/v1/projects/{projectId}/keys/{keyId}": (.user, [204, 401, 403, 404, 429, 500]),
         // The MCP transport answers with JSON-RPC bodies; Lore itself only with 401/413/415/500.
         "POST /mcp": (.projectKey, [200, 202, 400, 401, 403, 406, 413, 415, 421, 422, 429, 500]),
         "GET /mcp": (.projectKey, [401, 405, 429, 500]),
@@ -226,7 +231,7 @@ struct OpenAPIExercise {
     ) async throws -> TestResponse {
         let parts = route.split(separator: " ", maxSplits: 1)
         let path = parts[1].replacingOccurrences(of: "{projectId}", with: project ?? self.project)
-            .replacingOccurrences(of: "{documentId}", with: document)
+            .replacingOccurrences(of: "{documentId}", with: document).replacingOccurrences(of: "{keyId}", with: document)
         let method = HTTPRequest.Method(String(parts[0]))!
         let response = try await client.send(method, path + query, headers: headers, json: json)
         record(route, response)
@@ -272,6 +277,11 @@ struct OpenAPIExercise {
         try await call("POST /api/v1/projects/{projectId}/search", headers: apiKey, json: #"{"q": "rotate", "mode": "fulltext"}"#)
         try await call("GET /api/v1/search", query: "?q=rotate", headers: [.cookie: "lore_session=\(token)"])
         try await call("DELETE /api/v1/projects/{projectId}/documents/{documentId}", document: documentID, headers: apiKey)
+        let issued = try await call("POST /api/v1/projects/{projectId}/keys", headers: bearer,
+                                    json: #"{"name": "agent", "access": "read", "pathPrefix": "guides/", "expiresAt": "2099-01-01T00:00:00Z"}"#)
+        try await call("GET /api/v1/projects/{projectId}/keys", headers: bearer)
+        let keyID = (issued.openAPIObject["data"] as? [String: Any])?["id"] as? String ?? ""
+        try await call("DELETE /api/v1/projects/{projectId}/keys/{keyId}", document: keyID, headers: bearer)
         let (doomed, _) = try await createProject("Doomed")
         try await call("DELETE /api/v1/projects/{projectId}", project: doomed, headers: bearer)
         let second = try await client.send(.post, "/api/v1/auth/login", json: login)
@@ -347,6 +357,7 @@ struct OpenAPIExercise {
     private func filled(_ route: String) -> String {
         String(route.split(separator: " ")[1]).replacingOccurrences(of: "{projectId}", with: project)
             .replacingOccurrences(of: "{documentId}", with: UUID().uuidString.lowercased())
+            .replacingOccurrences(of: "{keyId}", with: UUID().uuidString.lowercased())
     }
 
     private mutating func provokeConflicts() async throws {
@@ -360,13 +371,14 @@ struct OpenAPIExercise {
         let id = (created.openAPIObject["data"] as? [String: Any])?["id"] as? String ?? ""
         try await call("PUT /api/v1/projects/{projectId}/documents/{documentId}", document: id, headers: bearer,
                        json: #"{"content": "two", "version": 7}"#)
-    }
-}
-
-extension HTTPFields {
-    fileprivate static func + (lhs: HTTPFields, rhs: HTTPFields) -> HTTPFields {
-        var fields = lhs
-        for field in rhs { fields[field.name] = field.value }
-        return fields
+        for index in 0...ProjectKey.maximumPerProject {
+            let response = try await client.send(.post, filled("POST /api/v1/projects/{projectId}/keys"), headers: bearer,
+                                                 json: #"{"name": "key \#(index)", "access": "write"}"#)
+            if response.status != .created {
+                record("POST /api/v1/projects/{projectId}/keys", response)
+                #expect(response.status == .conflict && index == ProjectKey.maximumPerProject)
+                break
+            }
+        }
     }
 }

@@ -12,7 +12,10 @@ struct CommandLineTests {
     }
 
     @Test(arguments: [["search"], ["frobnicate"], ["search", "x"], ["search", "x", "--project", "p", "--limit", "many"],
-                      ["import", "/definitely/not/here", "--project", "p"], ["eval", "/tmp", "--mode", "magic"]])
+                      ["import", "/definitely/not/here", "--project", "p"], ["eval", "/tmp", "--mode", "magic"],
+                      ["keys", "list"], ["keys", "create", "--project", "p", "--name", "n", "--expires-in", "soon"],
+                      ["keys", "create", "--project", "p", "--name", "n", "--expires-in", "0d"],
+                      ["keys", "revoke", "--project", "p", "not-a-uuid"]])
     func usageErrorsExitTwo(_ arguments: [String]) async throws {
         let lore = try await LoreProcess.make()
         let outcome = try lore.run(arguments)

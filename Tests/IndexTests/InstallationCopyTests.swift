@@ -26,6 +26,9 @@ struct InstallationCopyTests {
         let pending = try await store.pendingChunks(limit: 5, now: Date())
         _ = try await store.saveEmbeddings(pending.map { ChunkEmbedding($0, vector: [0.25, -0.5, 1.0]) }, model: "m")
         try await store.revokeSession(id: "revoked-jti", expiresAt: Date().addingTimeInterval(3600))
+        let (scopedKey, scopedSecret) = try await store.createKey(
+            NewProjectKey(name: "reader", access: .read, pathPrefix: "dir/", expiresAt: Date().addingTimeInterval(86_400)),
+            in: project.id)
         let before = try await store.counts()
 
         let copy = try await TemporaryStore.make(target)
@@ -34,7 +37,10 @@ struct InstallationCopyTests {
         #expect(counts.vectors == 5 && counts.documents == 7 && counts.revokedSessions == 1)
 
         // Keys, passwords, documents and vectors arrive as they were.
-        #expect(try await copy.store.project(apiKey: created.apiKey).id == project.id)
+        #expect(try await copy.store.grant(apiKey: created.apiKey).project.id == project.id)
+        let copiedGrant = try await copy.store.grant(apiKey: scopedSecret)
+        #expect(copiedGrant.keyID == scopedKey.id && copiedGrant.scope == KeyScope(access: .read, pathPrefix: "dir/"))
+        #expect(try await copy.store.keys(in: project.id, page: PageRequest()).items.map(\.name) == ["reader"])
         #expect(try await copy.store.user(email: "o@example.com").passwordHash == "$2b$12$hash")
         #expect(try await copy.store.isSessionRevoked(id: "revoked-jti"))
         for index in 0..<7 {

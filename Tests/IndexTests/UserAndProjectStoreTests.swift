@@ -23,7 +23,7 @@ struct UserAndProjectStoreTests {
         let project = try await temporary.makeProject(name: "Harbor Docs")
         let created = try await temporary.store.rotateAPIKey(projectID: project.id)
         #expect(created.apiKey.hasPrefix("lore_") && created.apiKey.count == 45)
-        #expect(try await temporary.store.project(apiKey: created.apiKey).id == project.id)
+        #expect(try await temporary.store.grant(apiKey: created.apiKey).project.id == project.id)
         let stored = try await temporary.storedKeyColumns()
         #expect(!stored.isEmpty && !stored.contains(created.apiKey))
     }
@@ -34,8 +34,8 @@ struct UserAndProjectStoreTests {
         let first = try await temporary.store.createProject(NewProject(ownerId: owner.id, name: "P"))
         let second = try await temporary.store.rotateAPIKey(projectID: first.project.id)
         #expect(first.apiKey != second.apiKey)
-        await #expect(throws: IndexError.notFound(entity: "project")) { try await temporary.store.project(apiKey: first.apiKey) }
-        #expect(try await temporary.store.project(apiKey: second.apiKey).id == first.project.id)
+        await #expect(throws: IndexError.notFound(entity: "project")) { try await temporary.store.grant(apiKey: first.apiKey) }
+        #expect(try await temporary.store.grant(apiKey: second.apiKey).project.id == first.project.id)
     }
 
     @Test(arguments: TestBackend.contract) func namesAreUniquePerOwnerAndSlugsFollow(backend: TestBackend) async throws {

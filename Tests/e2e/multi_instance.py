@@ -8,6 +8,8 @@ sslmode=disable), and checks through the HTTP API that:
   3. a document written through A is found by B's full-text and semantic search (5 documents;
      median and max latency from A's 201 to B's hit; each must be under 5 s, the target is 1 s);
   4. after a key rotation through A, B refuses the old key within 1 s and takes the new one;
+     a scoped read key made on A reads on B (and may not write there), and once revoked through A,
+     B refuses it within 1 s;
   5. a session logged out through A is refused by B within 1 s;
   6. after a PostgreSQL restart both recover by themselves (ready within 30 s) and a document
      written through B is found through A, by full text and by semantic search;
@@ -263,6 +265,25 @@ def run(servers):
     expect(status, payload, 200, "the new API key as a Bearer token on B")
     say(f"old key refused by B after {figures['key_rotation_ms']} ms "
         f"({figures['key_rotation_calls']} call(s)); new key accepted")
+
+    # 4b. A scoped read key: made on A, used on B (so B has it cached), revoked on A.
+    status, payload, _ = call(a.api, "POST", f"/projects/{project_id}/keys",
+                              {"name": "reader", "access": "read"}, cookie=session)
+    issued = expect(status, payload, 201, "create a read key on A")["data"]
+    reader = issued.get("key", "")
+    check(reader.startswith("lore_") and issued.get("access") == "read", f"the read key looks wrong: {issued}")
+    status, payload, _ = call(b.api, "GET", f"/projects/{project_id}/documents", key=reader)
+    expect(status, payload, 200, "the read key on B")
+    status, payload, _ = call(b.api, "POST", f"/projects/{project_id}/documents",
+                              {"path": "notes/forbidden.md", "content": "a read key may not write"}, key=reader)
+    expect(status, payload, 403, "a write with the read key on B")
+    status, payload, _ = call(a.api, "DELETE", f"/projects/{project_id}/keys/{issued['id']}", cookie=session)
+    check(status == 204, f"revoking the read key on A answered {status}: {json.dumps(payload)[:300]}")
+    figures["key_revocation_ms"], figures["key_revocation_calls"] = poll_until_refused(
+        b, "the revoked read key",
+        lambda: call(b.api, "GET", f"/projects/{project_id}/documents", key=reader), REVOKE_LIMIT_S)
+    say(f"revoked read key refused by B after {figures['key_revocation_ms']} ms "
+        f"({figures['key_revocation_calls']} call(s))")
 
     # 5. A second session: valid on B, then logged out through A, then refused by B.
     status, payload, headers = call(a.api, "POST", "/auth/login", {"email": email, "password": password})

@@ -3,13 +3,16 @@ SQLite file, the real all-MiniLM-L6-v2 weights where meaning matters, the offici
 
 1. The stdio agent: a fresh database, `lore mcp` started by the MCP SDK, no `lore serve` anywhere:
    a written document is found by a `semantic` search without fallback within 60 s.
+1b. Least privilege over stdio: `lore keys create --read-only --path-prefix team/`; `lore mcp` with
+   that key lists three tools, refuses writes saying why, sees nothing outside team/, and stops at
+   the next call once `lore keys revoke` ran.
 2. `lore import` then `lore search --mode semantic`, no server: no fallback (import embeds).
 3. Golden presentation: for the same queries, `lore search --json` equals the HTTP body except
    `requestId` and `tookMs`, and MCP's `structuredContent` carries the same hits and meta.
 4. `lore serve` and `lore mcp` on one database, 500 documents written through both at once with a
    counting embeddings server: every chunk embedded exactly once, none lost.
 
-    python3 Tests/e2e/one_engine.py [--only stdio,import,golden,shared]
+    python3 Tests/e2e/one_engine.py [--only stdio,scoped,import,golden,shared]
 
 Exits 0 when every check passes, 1 on the first failure.
 """
@@ -116,6 +119,41 @@ async def stdio_agent(lore, work):
     print(f"stdio: written and found by meaning in {time.monotonic() - started:.1f} s, no server", file=sys.stderr)
 
 
+# --- 1b. a least-privilege agent over stdio ----------------------------------------------------
+
+async def scoped_agent(lore, work):
+    """`lore keys` issues a read key confined to team/; `lore mcp` with it lists three tools,
+    refuses writes with a reason, sees nothing outside team/; revoked, it stops at the next call."""
+    env = e2e.base_env({"LORE_DATABASE_URL": f"sqlite://{work}/scoped.db", "LORE_EMBEDDER": "none"})
+    project, key = new_project(lore, env)
+    async with stdio_session(lore, env, key) as session:
+        for path in ("team/handbook.md", "secret/salaries.md"):
+            await tool(session, "write_document", {"path": path, "content": f"# {path}\n\nquokka policy for {path}\n"})
+    issued = json.loads(run_lore(lore, env, "keys", "create", "--project", "docs", "--name", "claude", "--read-only",
+                                 "--path-prefix", "team/", "--expires-in", "30d", "--json"))
+    check(issued["access"] == "read" and issued["pathPrefix"] == "team/" and issued["key"].startswith("lore_"),
+          f"lore keys create: {issued}")
+    async with stdio_session(lore, env, issued["key"]) as session:
+        names = [t.name for t in (await session.list_tools()).tools]
+        check(names == ["search", "read_document", "list_documents"], f"a read key lists {names}")
+        found = await tool(session, "search", {"query": "quokka policy", "mode": "fulltext"})
+        check([h["path"] for h in found["hits"]] == ["team/handbook.md"] and found["total"] == 1, f"scoped search {found}")
+        listed = await tool(session, "list_documents", {})
+        check([d["path"] for d in listed["documents"]] == ["team/handbook.md"], f"scoped list {listed}")
+        outside = await session.call_tool("read_document", {"path": "secret/salaries.md"})
+        check(outside.is_error, f"read outside the folder: {outside.content}")
+        write = await session.call_tool("write_document", {"path": "team/x.md", "content": "x"})
+        check(write.is_error and "only read" in write.content[0].text, f"write with a read key: {write.content}")
+        listed_keys = json.loads(run_lore(lore, env, "keys", "list", "--project", project, "--json"))
+        check(len(listed_keys) == 1 and listed_keys[0]["lastUsedAt"] and "key" not in listed_keys[0],
+              f"lore keys list: {listed_keys}")
+        run_lore(lore, env, "keys", "revoke", "--project", "docs", issued["id"])
+        revoked = await session.call_tool("search", {"query": "quokka"})
+        check(revoked.is_error and "revoked" in revoked.content[0].text, f"a revoked key still searched: {revoked.content}")
+    print("scoped: a read key confined to team/ over stdio lists 3 tools, sees only team/, revoked at once",
+          file=sys.stderr)
+
+
 # --- 2. import, then search by meaning ---------------------------------------------------------
 
 def import_then_search(lore, work):
@@ -185,12 +223,15 @@ async def golden(lore, work, env, project, key):
                 meta = {k: v for k, v in structured.items() if k not in ("hits", "tookMs")}
                 check(meta == {k: v for k, v in http["meta"].items() if k not in ("tookMs", "requestId")},
                       f"MCP meta {meta} differs from HTTP meta {http['meta']}")
-            # Documents: MCP's read_document is the HTTP document.
+            # Documents: MCP's read_document is the HTTP document, plus where it stands in lines.
             listed = await tool(session, "list_documents", {"limit": 1})
             first = listed["documents"][0]
             read = await tool(session, "read_document", {"path": first["path"]})
             status, document, _ = e2e.call(server.base, "GET", f"/api/v1/projects/{project}/documents/{first['id']}", key=key)
+            lines = {"lines": read.pop("lines", None), "totalLines": read.pop("totalLines", None)}
             check(status == 200 and read == document["data"], f"read_document differs from GET document:\n{read}\n{document}")
+            check(lines["lines"] == f"1-{lines['totalLines']}" and lines["totalLines"] == document["data"]["content"].count("\n"),
+                  f"a whole read_document should say lines 1-N: {lines}")
             status, page, _ = e2e.call(server.base, "GET", f"/api/v1/projects/{project}/documents?limit=1", key=key)
             check(page["data"][0] == first, f"list_documents differs from GET documents:\n{first}\n{page['data'][0]}")
         print(f"golden: {len(queries)} queries alike through lore search --json, HTTP and MCP", file=sys.stderr)
@@ -264,13 +305,15 @@ async def shared_database(lore, work, count=500):
 
 async def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="stdio,import,golden,shared")
+    parser.add_argument("--only", default="stdio,scoped,import,golden,shared")
     wanted = set(parser.parse_args().only.split(","))
     work = tempfile.mkdtemp(prefix="lore-one-engine-")
     try:
         lore = e2e.binary_copy(work)
         if "stdio" in wanted:
             await stdio_agent(lore, work)
+        if "scoped" in wanted:
+            await scoped_agent(lore, work)
         if wanted & {"import", "golden"}:
             env, project, key = import_then_search(lore, work)
             if "golden" in wanted:

@@ -34,19 +34,20 @@ struct Authenticator<AppStore: Store>: Sendable {
     func requireUser(_ request: Request) async throws -> (User, SessionClaims) {
         switch try await identity(of: request) {
         case .user(let user, let session): return (user, session)
-        case .project: throw APIError.forbidden("a project API key reaches only that project's documents and search")
+        case .key: throw APIError.forbidden("a project API key reaches only that project's documents and search")
         }
     }
 
-    /// The project when the caller may use its documents and search: its owner, or its API key.
-    /// Another user's project is a 404 (its existence is not revealed); another project's key a 403.
-    func requireProjectAccess(_ projectID: UUID, request: Request) async throws -> Project {
+    /// The project when the caller may use its documents and search, with the caller's reach:
+    /// its owner (everything), or one of its API keys (that key's scope). Another user's project
+    /// is a 404 (its existence is not revealed); another project's key a 403.
+    func requireProjectAccess(_ projectID: UUID, request: Request) async throws -> (project: Project, scope: KeyScope) {
         switch try await identity(of: request) {
         case .user(let user, _):
-            return try await ownedProject(projectID, by: user)
-        case .project(let project):
-            guard project.id == projectID else { throw APIError.forbidden("this API key belongs to another project") }
-            return project
+            return (try await ownedProject(projectID, by: user), .full)
+        case .key(let grant):
+            guard grant.project.id == projectID else { throw APIError.forbidden("this API key belongs to another project") }
+            return (grant.project, grant.scope)
         }
     }
 
@@ -60,10 +61,11 @@ struct Authenticator<AppStore: Store>: Sendable {
     }
 
     private func project(forKey key: String) async throws -> Identity {
-        guard let project = try await store.project(forAPIKey: key) else {
-            throw APIError.unauthorized("the API key is invalid")
+        switch try await store.check(apiKey: key) {
+        case .granted(let grant): return .key(grant)
+        case .expired: throw APIError.unauthorized("the API key has expired")
+        case .invalid: throw APIError.unauthorized("the API key is invalid")
         }
-        return .project(project)
     }
 
     private func user(forToken token: String) async throws -> Identity {

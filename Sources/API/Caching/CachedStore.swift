@@ -1,12 +1,12 @@
 import Foundation
 import Index
 
-/// The store with the lookups every request makes cached in memory: users by id, projects by id
-/// and by API key, a user's project list, and revoked session ids.
+/// The store with the lookups every request makes cached in memory: users by id, projects by id,
+/// what each API key grants, a user's project list, and revoked session ids.
 ///
 /// Every write through this store that could change a cached answer invalidates it before it
-/// returns (creating, renaming, deleting a project, rotating a key, revoking a session), so a
-/// rotated key or a logout takes effect at once; ``apply(_:)`` does the same for changes made by
+/// returns (creating, renaming, deleting a project, rotating or revoking a key, revoking a
+/// session), so a rotated or revoked key or a logout takes effect at once; ``apply(_:)`` does the same for changes made by
 /// other processes sharing the database. Documents, search and embeddings pass through
 /// untouched. Hits and misses are reported to `onLookup` for the metrics.
 public struct CachedStore<Base: Store>: Store {
@@ -15,7 +15,9 @@ public struct CachedStore<Base: Store>: Store {
     let users = LookupCache<UUID, User>()
     let projectsByID = LookupCache<UUID, Project>()
     /// Keyed by the key's SHA-256, so no key is held in clear text.
-    let projectsByKey = LookupCache<String, Project>()
+    let grantsByKey = LookupCache<String, KeyGrant>()
+    /// When each scoped key's use was last recorded, so that requests record it once a minute.
+    let keyUses = LookupCache<UUID, Date>()
     let projectLists = LookupCache<ProjectListKey, Page<Project>>()
     let revokedSessions = LookupCache<String, Bool>()
 
@@ -48,7 +50,7 @@ public struct CachedStore<Base: Store>: Store {
     /// project from one page to another; project writes are rare).
     private func forget(project id: UUID) {
         projectsByID.remove { key, _ in key == id }
-        projectsByKey.remove { _, project in project.id == id }
+        grantsByKey.remove { _, grant in grant.project.id == id }
         projectLists.removeAll()
     }
 
@@ -64,7 +66,7 @@ public struct CachedStore<Base: Store>: Store {
         case .resynchronize:
             users.removeAll()
             projectsByID.removeAll()
-            projectsByKey.removeAll()
+            grantsByKey.removeAll()
             projectLists.removeAll()
             revokedSessions.removeAll()
         }
@@ -88,9 +90,6 @@ public struct CachedStore<Base: Store>: Store {
         try await cached(projectsByID, id) { try await base.project(id: id) }
     }
 
-    public func project(apiKey: String) async throws -> Project {
-        try await cached(projectsByKey, APIKey.hash(apiKey)) { try await base.project(apiKey: apiKey) }
-    }
 
     public func projects(ownedBy ownerID: UUID, page: PageRequest) async throws -> Page<Project> {
         try await cached(projectLists, ProjectListKey(owner: ownerID, offset: page.offset, limit: page.limit)) {
@@ -116,6 +115,31 @@ public struct CachedStore<Base: Store>: Store {
     }
 
     public func stats(projectID: UUID) async throws -> ProjectStats { try await base.stats(projectID: projectID) }
+
+    // MARK: Keys
+
+    public func createKey(_ key: NewProjectKey, in projectID: UUID) async throws -> (ProjectKey, secret: String) {
+        try await base.createKey(key, in: projectID)
+    }
+
+    public func keys(in projectID: UUID, page: PageRequest) async throws -> Page<ProjectKey> {
+        try await base.keys(in: projectID, page: page)
+    }
+
+    public func revokeKey(id: UUID, in projectID: UUID) async throws {
+        defer { forget(project: projectID) }
+        try await base.revokeKey(id: id, in: projectID)
+    }
+
+    public func grant(apiKey: String) async throws -> KeyGrant {
+        try await cached(grantsByKey, APIKey.hash(apiKey)) { try await base.grant(apiKey: apiKey) }
+    }
+
+    public func recordKeyUse(id: UUID, at time: Date) async throws {
+        if let recorded = keyUses.value(for: id), time.timeIntervalSince(recorded) < ProjectKey.useRecordingInterval { return }
+        try await base.recordKeyUse(id: id, at: time)
+        keyUses.store(time, for: id)
+    }
 
     // MARK: Sessions
 

@@ -6,11 +6,10 @@ import Search
 /// `/projects/{projectId}/documents`: reading and writing a project's documents.
 ///
 /// Writes are synchronous: when a call returns 2xx the document is stored and findable by full
-/// text. Reached by the project's owner or by its API key.
+/// text. Reached by the project's owner or by its API keys, every call through the caller's
+/// ``ProjectAccess`` (a read key cannot write, a confined key reaches only its folder).
 struct DocumentsController<AppStore: Store>: Sendable {
-    let store: AppStore
-    /// Writes go through the engine's write path, which wakes the embedding worker.
-    let indexer: Indexer<AppStore>
+    let engine: Engine<AppStore>
     let authenticator: Authenticator<AppStore>
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -24,37 +23,37 @@ struct DocumentsController<AppStore: Store>: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let project = try await projectAccess(request, context: context)
+        let access = try await projectAccess(request, context: context)
         let query = QueryParameters(request)
         let page = try query.page()
         let sort = try query.enumeration("sort", default: DocumentSort.path)
         let filter = DocumentFilter(pathPrefix: query.string("pathPrefix"), tag: query.string("tag"))
-        let documents = try await store.documents(in: project.id, filter: filter, sort: sort, page: page)
+        let documents = try await access.documents(filter: filter, sort: sort, page: page)
         return try context.respond(page: documents.items.map(DocumentResponse.init), offset: page.offset,
                                    limit: page.limit, total: documents.total)
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let project = try await projectAccess(request, context: context)
+        let access = try await projectAccess(request, context: context)
         let input = try await request.decodeJSON(as: DocumentInput.self, context: context)
-        let document = try await indexer.createDocument(input.newDocument, in: project.id)
+        let document = try await access.createDocument(input.newDocument)
         return try respond(with: document, status: .created, context: context)
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let project = try await projectAccess(request, context: context)
+        let access = try await projectAccess(request, context: context)
         let id = try context.parameters.uuid("documentId", entity: "document")
-        return try respond(with: try await store.document(id: id, in: project.id), context: context)
+        return try respond(with: try await access.document(id: id), context: context)
     }
 
     @Sendable func getByPath(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let project = try await projectAccess(request, context: context)
+        let access = try await projectAccess(request, context: context)
         guard let path = QueryParameters(request).string("path") else { throw APIError.invalid("path", "is required") }
-        return try respond(with: try await store.document(path: path, in: project.id), context: context)
+        return try respond(with: try await access.document(path: path), context: context)
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let project = try await projectAccess(request, context: context)
+        let access = try await projectAccess(request, context: context)
         let id = try context.parameters.uuid("documentId", entity: "document")
         let input = try await request.decodeJSON(as: DocumentUpdateInput.self, context: context)
         var expected = input.version
@@ -71,26 +70,26 @@ struct DocumentsController<AppStore: Store>: Sendable {
         guard expected != nil || ifMatch == "*" else {
             throw APIError.invalid("version", "is required (or send If-Match)")
         }
-        let document = try await indexer.updateDocument(id: id, in: project.id, with: DocumentUpdate(
+        let document = try await access.updateDocument(id: id, with: DocumentUpdate(
             content: input.content, path: input.path, title: input.title, tags: input.tags,
             metadata: input.metadata, expectedVersion: expected))
         return try respond(with: document, context: context)
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let project = try await projectAccess(request, context: context)
+        let access = try await projectAccess(request, context: context)
         let id = try context.parameters.uuid("documentId", entity: "document")
-        try await indexer.deleteDocument(id: id, in: project.id)
+        try await access.deleteDocument(id: id)
         return Response(status: .noContent)
     }
 
     @Sendable func bulk(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let project = try await projectAccess(request, context: context)
+        let access = try await projectAccess(request, context: context)
         let input = try await request.decodeJSON(as: BulkInput.self, context: context)
         guard input.documents.count <= BulkInput.maximumItems else {
             throw APIError.invalid("documents", "at most \(BulkInput.maximumItems) items per request")
         }
-        let results = try await indexer.writeDocuments(input.documents.map(\.newDocument), mode: input.mode ?? .create, in: project.id)
+        let results = try await access.writeDocuments(input.documents.map(\.newDocument), mode: input.mode ?? .create)
         let items = results.map { item in
             switch item.result {
             case .success(let written):
@@ -106,9 +105,10 @@ struct DocumentsController<AppStore: Store>: Sendable {
         return try context.respond(items, meta: ["total": .number(Double(items.count)), "failed": .number(Double(failed))])
     }
 
-    private func projectAccess(_ request: Request, context: AppRequestContext) async throws -> Project {
+    private func projectAccess(_ request: Request, context: AppRequestContext) async throws -> ProjectAccess<AppStore> {
         let id = try context.parameters.uuid("projectId", entity: "project")
-        return try await authenticator.requireProjectAccess(id, request: request)
+        let (project, scope) = try await authenticator.requireProjectAccess(id, request: request)
+        return engine.access(project, scope: scope)
     }
 
     private func respond(with document: Document, status: HTTPResponse.Status = .ok, context: AppRequestContext) throws -> Response {

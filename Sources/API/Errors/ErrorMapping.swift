@@ -51,6 +51,7 @@ enum ErrorMapping {
     static func apiError(for error: SearchError) -> APIError {
         switch error {
         case .invalid(let field, let reason): .invalid(field, reason)
+        case .forbidden(let reason): .forbidden(reason)
         }
     }
 

@@ -31,8 +31,7 @@ enum DeleteDocumentTool: MCPTool {
 
     static func call<AppStore: Store>(_ arguments: MCPArguments, in context: MCPToolContext<AppStore>) async throws -> CallTool.Result {
         let path = try DocumentPath.validate(try arguments.requiredString("path"))
-        let document = try await context.store.document(path: path, in: context.project.id)
-        try await context.indexer.deleteDocument(id: document.id, in: context.project.id)
+        let document = try await context.access.deleteDocument(path: path)
         return try .success(text: "Deleted \(path) (\"\(document.title)\").",
                             structured: Output(deleted: true, path: path, documentId: document.id.apiString))
     }

@@ -40,8 +40,8 @@ enum ListDocumentsTool: MCPTool {
         let pathPrefix = try arguments.string("pathPrefix")
         let offset = try arguments.integer("offset", in: 0...Int(Int32.max)) ?? 0
         let limit = try arguments.integer("limit", in: 1...PageRequest.maximumLimit) ?? defaultLimit
-        let page = try await context.store.documents(
-            in: context.project.id, filter: DocumentFilter(pathPrefix: pathPrefix), sort: .path,
+        let page = try await context.access.documents(
+            filter: DocumentFilter(pathPrefix: pathPrefix), sort: .path,
             page: try PageRequest(offset: offset, limit: limit))
         let output = Output(offset: offset, limit: limit, total: page.total, documents: page.items.map(DocumentResponse.init))
         return try .success(text: text(for: page, pathPrefix: pathPrefix), structured: output)

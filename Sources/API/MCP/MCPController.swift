@@ -9,8 +9,8 @@ import Search
 
 /// `/mcp`: MCP over Streamable HTTP, in the same application as the REST API.
 ///
-/// Every request carries the project API key (`Authorization: Bearer lore_…` or `X-API-Key`),
-/// looked up anew each time, so a rotated key stops working at once; a missing or bad key is a
+/// Every request carries a project API key (`Authorization: Bearer lore_…` or `X-API-Key`),
+/// looked up anew each time, so a rotated or revoked key stops working at once; a missing or bad key is a
 /// 401 in the API's error envelope. Each request then gets its own MCP server and
 /// `StatelessHTTPServerTransport`: nothing is shared between requests, so concurrent clients
 /// (even ones reusing JSON-RPC ids) never see each other's responses, no session outlives its
@@ -40,13 +40,13 @@ struct MCPController<AppStore: Store>: Sendable {
     }
 
     @Sendable func handle(_ request: Hummingbird.Request, context: AppRequestContext) async throws -> Hummingbird.Response {
-        let project = try await authenticatedProject(request)
+        let grant = try await authenticatedKey(request)
         let body = try await request.body.collect(upTo: AppRequestContext.maximumBodyBytes)
         let exchange = MCP.HTTPRequest(
             method: request.method.rawValue, headers: Self.headers(of: request),
             body: body.readableBytes > 0 ? Data(body.readableBytesView) : nil, path: request.uri.path)
 
-        let server = await servers.makeServer { project }
+        let server = await servers.makeServer { grant }
         let transport = StatelessHTTPServerTransport(validationPipeline: validation, logger: logger)
         do {
             try await server.start(transport: transport)
@@ -64,16 +64,16 @@ struct MCPController<AppStore: Store>: Sendable {
         return Self.response(from: answer)
     }
 
-    /// The project whose API key the request carries; 401 for no key, a bad key, or a session
+    /// What the request's API key opens; 401 for no key, a bad or expired key, or a session
     /// token (the MCP endpoint serves projects, not people).
-    private func authenticatedProject(_ request: Hummingbird.Request) async throws -> Project {
+    private func authenticatedKey(_ request: Hummingbird.Request) async throws -> KeyGrant {
         let hint = "pass the project API key as 'Authorization: Bearer lore_…' or 'X-API-Key: lore_…'"
         guard request.headers[.apiKey] != nil || request.headers[.authorization] != nil else {
             throw APIError.unauthorized("the MCP endpoint needs a project API key: \(hint)")
         }
         switch try await authenticator.identity(of: request) {
-        case .project(let project):
-            return project
+        case .key(let grant):
+            return grant
         case .user:
             throw APIError.unauthorized("the MCP endpoint takes a project API key, not a session: \(hint)")
         }

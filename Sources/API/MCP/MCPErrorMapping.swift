@@ -61,7 +61,10 @@ enum MCPErrorMapping {
             return invalid(field: name, reason: reason, tool: tool, arguments: arguments)
         case .keyRevoked:
             return Failure(code: "unauthorized",
-                           message: "The API key this MCP server was started with no longer opens a project: it was rotated or the project was deleted. Restart `lore mcp` with the project's current key.")
+                           message: "The API key this MCP server was started with no longer opens a project: it was rotated or revoked, or the project was deleted. Restart `lore mcp` with a current key.")
+        case .keyExpired:
+            return Failure(code: "unauthorized",
+                           message: "The API key this MCP server was started with has expired. Ask the project's owner for a new key (`lore keys create`) and restart `lore mcp` with it.")
         }
     }
 
@@ -96,6 +99,9 @@ enum MCPErrorMapping {
         switch error {
         case .invalid(let field, let reason):
             invalid(field: field == "q" ? "query" : field, reason: reason, tool: tool, arguments: arguments)
+        case .forbidden(let reason):
+            Failure(code: "forbidden",
+                    message: "\(tool) is not allowed: \(reason). The project's owner can issue a key that reaches further.")
         }
     }
 

@@ -4,8 +4,8 @@ import Logging
 import MCP
 import Search
 
-/// Makes the MCP server Lore exposes: its identity, instructions for the agent and the five
-/// tools, bound to one project.
+/// Makes the MCP server Lore exposes: its identity, instructions for the agent and the tools
+/// its key may run (five, or the three that read for a read key), bound to one project.
 ///
 /// Servers are cheap: the HTTP endpoint makes one per request (see ``MCPController``), the
 /// stdio command one per process.
@@ -26,32 +26,35 @@ struct MCPServerFactory<AppStore: Store>: Sendable {
     let engine: Engine<AppStore>
     let logger: Logger
 
-    /// A server whose tool calls act on the project `project` returns; it is asked on every call,
-    /// so a key that stops working fails the next call.
-    func makeServer(project: @escaping @Sendable () async throws -> Project) async -> MCP.Server {
+    /// A server whose tools act on what the key `grant` returns opens; it is asked on every list
+    /// and call, so a key that stops working (revoked, expired, rotated) fails the next one.
+    func makeServer(grant: @escaping @Sendable () async throws -> KeyGrant) async -> MCP.Server {
         let server = MCP.Server(
             name: Self.serverName, version: Self.serverVersion, title: "Lore", instructions: Self.instructions,
             capabilities: .init(tools: .init(listChanged: false)))
         await server.withMethodHandler(ListTools.self) { _ in
-            ListTools.Result(tools: MCPTools.all.map { $0.definition })
+            ListTools.Result(tools: MCPTools.available(to: try await grant().scope).map { $0.definition })
         }
         await server.withMethodHandler(CallTool.self) { [self] parameters in
-            try await call(parameters, project: project)
+            try await call(parameters, grant: grant)
         }
         return server
     }
 
     /// Runs one tool call. An unknown tool is a JSON-RPC error (invalid params, as the MCP
-    /// specification asks); every other failure is a result with `isError: true`.
-    func call(_ parameters: CallTool.Parameters, project: @Sendable () async throws -> Project) async throws -> CallTool.Result {
+    /// specification asks); every other failure — a write tool called with a read key included —
+    /// is a result with `isError: true` that says why.
+    func call(_ parameters: CallTool.Parameters, grant: @Sendable () async throws -> KeyGrant) async throws -> CallTool.Result {
         guard let tool = MCPTools.named(parameters.name) else {
             throw MCPError.invalidParams(
                 "Unknown tool '\(parameters.name)'. The tools are \(MCPTools.names.joined(separator: ", ")).")
         }
         do {
+            let grant = try await grant()
+            let access = engine.access(grant.project, scope: grant.scope)
+            if tool.writes { try access.requireWrite() }
             let arguments = try MCPArguments(parameters.arguments, known: tool.argumentNames)
-            let context = MCPToolContext(engine: engine, project: try await project())
-            return try await tool.call(arguments, in: context)
+            return try await tool.call(arguments, in: MCPToolContext(access: access))
         } catch {
             return MCPErrorMapping.result(for: error, tool: parameters.name, arguments: parameters.arguments, logger: logger)
         }

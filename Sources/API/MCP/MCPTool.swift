@@ -3,15 +3,12 @@ import Index
 import MCP
 import Search
 
-/// What a tool call acts on: the engine (reads from its store, writes through its indexer,
-/// searches with its search service) and the project the API key selected.
+/// What a tool call acts on: the project the API key selected, as far as the key reaches
+/// (every read, write and search goes through its ``ProjectAccess``).
 struct MCPToolContext<AppStore: Store>: Sendable {
-    let engine: Engine<AppStore>
-    let project: Project
+    let access: ProjectAccess<AppStore>
 
-    var store: AppStore { engine.store }
-    var indexer: Indexer<AppStore> { engine.indexer }
-    var search: SearchService<AppStore> { engine.search }
+    var project: Project { access.project }
 }
 
 /// One MCP tool: its definition for `tools/list` and what `tools/call` does.
@@ -27,6 +24,9 @@ protocol MCPTool {
 }
 
 extension MCPTool {
+    /// Whether the tool changes documents (so a read key neither sees nor runs it).
+    static var writes: Bool { definition.annotations.readOnlyHint != true }
+
     /// The argument names the input schema declares.
     static var argumentNames: [String] {
         definition.inputSchema.objectValue?["properties"]?.objectValue.map { $0.keys.sorted() } ?? []
@@ -40,6 +40,11 @@ enum MCPTools {
     }
 
     static var names: [String] { all.map { $0.definition.name } }
+
+    /// The tools a key with `scope` may run: a read key gets only those that do not write.
+    static func available(to scope: KeyScope) -> [any MCPTool.Type] {
+        all.filter { scope.canWrite || !$0.writes }
+    }
 
     static func named(_ name: String) -> (any MCPTool.Type)? {
         all.first { $0.definition.name == name }

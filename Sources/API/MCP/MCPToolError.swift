@@ -11,7 +11,9 @@ enum MCPToolError: Error, Sendable, Equatable {
     case unknownArgument(name: String, known: [String])
     /// An argument of the right type with a value the tool cannot use.
     case invalidArgument(name: String, reason: String)
-    /// The API key the stdio server started with no longer opens a project (rotated, or the
-    /// project was deleted).
+    /// The API key the stdio server started with no longer opens a project (rotated, revoked, or
+    /// the project was deleted).
     case keyRevoked
+    /// The API key the stdio server started with has expired.
+    case keyExpired
 }

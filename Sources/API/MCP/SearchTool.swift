@@ -29,6 +29,10 @@ enum SearchTool: MCPTool {
                 "standard (default) reads \"exact phrases\", -excluded and prefix*; plain reads the query as words only "
                     + "(best for a question in natural language).",
                 QuerySyntax.allCases.map(\.rawValue), default: QuerySyntax.standard.rawValue),
+            "maxTokens": JSONSchema.integer(
+                "A budget for the hits, in tokens (WordPiece, as the embedding model counts them): later hits are dropped "
+                    + "and the last snippet shortened so that the hits fit; 'truncated' says whether anything was cut.",
+                minimum: AnswerBudget.allowed.lowerBound, maximum: AnswerBudget.allowed.upperBound),
         ], required: ["query"]),
         annotations: .init(title: "Search documentation", readOnlyHint: true, destructiveHint: false,
                            idempotentHint: true, openWorldHint: false),
@@ -44,6 +48,8 @@ enum SearchTool: MCPTool {
             "syntax": JSONSchema.enumeration("How the query was read.", QuerySyntax.allCases.map(\.rawValue)),
             "relaxed": ["type": "boolean",
                         "description": "True when a quoted phrase or exclusion matched nothing and the query was searched as plain words."],
+            "truncated": ["type": "boolean",
+                          "description": "True when hits were dropped or a snippet shortened to fit maxTokens."],
             "hits": JSONSchema.array("The documents, best first (the hits of the HTTP search API).", of: JSONSchema.object([
                 "documentId": JSONSchema.string("The document's id (UUID)."),
                 "projectId": JSONSchema.string("The project's id (UUID)."),
@@ -59,7 +65,8 @@ enum SearchTool: MCPTool {
                     "heading": JSONSchema.string("Heading trail of the best passage ('Auth > Tokens'); empty before any heading."),
                 ], required: ["index", "heading"]),
             ], required: ["documentId", "projectId", "path", "title", "score", "snippet", "matchedBy", "ranks", "chunk"])),
-        ], required: ["query", "mode", "requestedMode", "fallbackReason", "offset", "limit", "total", "tookMs", "syntax", "relaxed", "hits"]))
+        ], required: ["query", "mode", "requestedMode", "fallbackReason", "offset", "limit", "total", "tookMs", "syntax", "relaxed",
+                     "truncated", "hits"]))
 
     static func call<AppStore: Store>(_ arguments: MCPArguments, in context: MCPToolContext<AppStore>) async throws -> CallTool.Result {
         let query = try arguments.requiredString("query")
@@ -67,8 +74,9 @@ enum SearchTool: MCPTool {
         let request = try SearchRequest(
             text: query, projectIDs: [context.project.id], mode: try arguments.choice("mode", as: SearchMode.self),
             filter: DocumentFilter(pathPrefix: pathPrefix), limit: try arguments.integer("limit", in: 1...SearchRequest.maximumLimit),
-            syntax: try arguments.choice("syntax", as: QuerySyntax.self))
-        let response = try await context.search.search(request)
+            syntax: try arguments.choice("syntax", as: QuerySyntax.self),
+            maxTokens: try arguments.integer("maxTokens", in: AnswerBudget.allowed))
+        let response = try await context.access.search(request)
         return try .success(text: text(for: response, query: query, pathPrefix: pathPrefix),
                             // The search's `meta` fields, as the HTTP body has them, and its hits.
                             structured: ObjectWithField(object: response.meta, key: "hits", value: response.hits))
@@ -84,6 +92,9 @@ enum SearchTool: MCPTool {
             + "showing the best \(response.hits.count) (\(response.mode.rawValue) search)."]
         if let reason = response.fallbackReason { lines.append("Note: \(reason).") }
         if response.relaxed { lines.append("Note: no document has every quoted phrase; these match the words instead.") }
+        if response.truncated {
+            lines.append("Note: cut to fit maxTokens; more may match (call search with a larger maxTokens, a smaller limit or a narrower pathPrefix).")
+        }
         for (index, hit) in response.hits.enumerated() {
             let heading = hit.chunk.heading.isEmpty ? "" : " § \(hit.chunk.heading)"
             lines.append("")

@@ -41,8 +41,8 @@ enum WriteDocumentTool: MCPTool {
         let content = try arguments.requiredString("content")
         let title = try arguments.string("title")
         let tags = try arguments.strings("tags") ?? []
-        let (document, outcome) = try await context.indexer.upsertDocument(
-            NewDocument(path: path, content: content, title: title, tags: tags), in: context.project.id)
+        let (document, outcome) = try await context.access.upsertDocument(
+            NewDocument(path: path, content: content, title: title, tags: tags))
         let verb = switch outcome {
         case .created: "Created"
         case .updated: "Replaced"

@@ -1,4 +1,5 @@
 import Index
+import Search
 
 extension OpenAPISpec {
     /// `components`: schemas, shared parameters, headers, error responses and security schemes.
@@ -24,11 +25,11 @@ extension OpenAPISpec {
             ],
             "apiKeyBearer": [
                 "type": "http", "scheme": "bearer", "bearerFormat": "lore_ API key",
-                "description": "A project API key as `Authorization: Bearer lore_…`: that project's documents and search only.",
+                "description": "A project API key as `Authorization: Bearer lore_…`: that project's documents and search only, within the key's scope (read or write, optionally one folder).",
             ],
             "apiKeyHeader": [
                 "type": "apiKey", "in": "header", "name": "X-API-Key",
-                "description": "A project API key as `X-API-Key: lore_…`: that project's documents and search only.",
+                "description": "A project API key as `X-API-Key: lore_…`: that project's documents and search only, within the key's scope (read or write, optionally one folder).",
             ],
         ]
     }
@@ -93,8 +94,8 @@ extension OpenAPISpec {
 
     /// The statuses the error envelope is sent with: status, response name, description.
     static let errorStatuses: [(Int, String, String)] = [
-        (401, "Unauthorized", "No or invalid credentials (`unauthorized`)."),
-        (403, "Forbidden", "Valid credentials that do not reach this resource (`forbidden`)."),
+        (401, "Unauthorized", "No, invalid, revoked or expired credentials (`unauthorized`)."),
+        (403, "Forbidden", "Valid credentials that do not reach this resource: another project, a write with a read key, a path outside the key's folder (`forbidden`)."),
         (404, "NotFound", "No such resource, or one of another user (`not_found`)."),
         (409, "Conflict", "A duplicate e-mail, project name or document path, or a stale version (`conflict`)."),
         (413, "PayloadTooLarge", "The body is over 8 MiB (after inflating a gzip body), or a document's content over 1 MiB (`payload_too_large`)."),
@@ -109,6 +110,7 @@ extension OpenAPISpec {
         return [
             "ProjectId": path("projectId", "The project's id; a malformed id is a 404."),
             "DocumentId": path("documentId", "The document's id; a malformed id is a 404."),
+            "KeyId": path("keyId", "The key's id; a malformed id is a 404."),
             "Offset": query("offset", S.integer(minimum: 0, maximum: PageRequest.maximumWindow - 1, default: 0),
                             "Items to skip; offset + limit must be at most 10,000."),
             "Limit": query("limit", S.integer(minimum: 1, maximum: 100, default: 20), "Items per page."),
@@ -124,6 +126,9 @@ extension OpenAPISpec {
                           "The requested mode; `meta.mode` says which ran."),
             "Syntax": query("syntax", S.enumeration(QuerySyntax.allCases.map(\.rawValue), default: "standard"),
                             "`standard` reads \"phrases\", -exclusions and prefix*; `plain` reads words only (for questions)."),
+            "MaxTokens": query("maxTokens", S.integer(minimum: AnswerBudget.allowed.lowerBound, maximum: AnswerBudget.allowed.upperBound),
+                               "A budget for `data` in WordPiece tokens: later hits are dropped and the last snippet shortened to fit; "
+                                   + "`meta.truncated` says whether anything was cut. The next page starts at offset + the hits returned."),
             "Fusion": query("fusion", S.enumeration(["rrf", "linear"], default: "rrf"), "How hybrid merges the rankings."),
             "SemanticRatio": query("semanticRatio", ["type": "number", "minimum": 0, "maximum": 1, "default": 0.5],
                                    "The semantic weight of a linear blend."),

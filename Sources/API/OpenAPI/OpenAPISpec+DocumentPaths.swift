@@ -1,7 +1,9 @@
 import Index
 
 extension OpenAPISpec {
-    /// `/projects/{projectId}/documents`: reached by the project's owner or its API key.
+    /// `/projects/{projectId}/documents`: reached by the project's owner or its API keys (a read key
+    /// gets 403 for writes; a key confined to a folder sees nothing outside it, and gets 403 for
+    /// writes there).
     static var documentPaths: [String: OpenAPIValue] {
         let base = "/api/v1/projects/{projectId}/documents"
         let project = ["ProjectId"]
@@ -53,7 +55,7 @@ extension OpenAPISpec {
 
     /// Search in one project (query string or JSON body) and across the user's projects.
     static var searchPaths: [String: OpenAPIValue] {
-        let filters = ["Query", "Mode", "SearchLimit", "Offset", "PathPrefix", "Tag", "Syntax", "Fusion", "SemanticRatio"]
+        let filters = ["Query", "Mode", "SearchLimit", "Offset", "PathPrefix", "Tag", "Syntax", "Fusion", "SemanticRatio", "MaxTokens"]
         let hits = Success(status: 200, description: "A page of hits; `meta.mode` is the mode that ran.",
                            schema: "SearchResultEnvelope")
         return [

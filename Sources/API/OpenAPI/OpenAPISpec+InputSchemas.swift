@@ -1,4 +1,5 @@
 import Index
+import Search
 
 extension OpenAPISpec {
     /// The request bodies. Unknown members are ignored by the server, so these objects stay open;
@@ -44,7 +45,18 @@ extension OpenAPISpec {
                 "fusion": S.nullable(S.enumeration(["rrf", "linear"], default: "rrf")),
                 "syntax": S.nullable(S.enumeration(QuerySyntax.allCases.map(\.rawValue), default: "standard")),
                 "semanticRatio": S.nullable(["type": "number", "minimum": 0, "maximum": 1, "default": 0.5]),
+                "maxTokens": S.nullable(S.integer(minimum: AnswerBudget.allowed.lowerBound, maximum: AnswerBudget.allowed.upperBound)),
             ], required: ["q"]),
+            "ProjectKeyCreateInput": input([
+                "name": Schema.string(minLength: 1, maxLength: 100, description: "What the key is for: 1–100 characters after trimming, no control characters.")
+                    .merging(["pattern": OpenAPIValue(.string(visibleText))]),
+                "access": S.enumeration(KeyAccess.allCases.map(\.rawValue)),
+                "pathPrefix": S.nullable(S.string(minLength: 1, maxLength: 512, description: """
+                    Confine the key to documents under this folder ('handbook' and 'handbook/' both mean the folder): \
+                    a relative path, as document paths are.
+                    """)),
+                "expiresAt": S.nullable(S.dateTime.merging(["description": "When the key stops working; must be in the future."])),
+            ], required: ["access", "name"]),
         ]
     }
 

@@ -93,6 +93,24 @@ extension OpenAPISpec {
                 access: .user, parameters: project,
                 success: [Success(status: 200, description: "The project with its new `apiKey`.", schema: "ProjectWithKeyEnvelope")],
                 errors: [401, 403, 404, 413, 415, 500])],
+            "/api/v1/projects/{projectId}/keys": [
+                "get": operation(
+                    "listProjectKeys", tag: "Keys",
+                    summary: "The project's scoped keys, oldest first, with `lastUsedAt` (never the keys themselves).",
+                    access: .user, parameters: project + ["Offset", "Limit"],
+                    success: [Success(status: 200, description: "A page of keys.", schema: "ProjectKeyListEnvelope")],
+                    errors: [401, 403, 404, 422, 500]),
+                "post": operation(
+                    "createProjectKey", tag: "Keys",
+                    summary: "Issues a key with `read` or `write` access, optionally confined to a folder and expiring; the key is shown this once.",
+                    access: .user, parameters: project, body: "ProjectKeyCreateInput",
+                    success: [Success(status: 201, description: "The key's record with `key`.", schema: "ProjectKeyWithSecretEnvelope")],
+                    errors: [401, 403, 404, 409, 413, 415, 422, 500]),
+            ],
+            "/api/v1/projects/{projectId}/keys/{keyId}": ["delete": operation(
+                "revokeProjectKey", tag: "Keys", summary: "Revokes a key: every instance refuses it at once.",
+                access: .user, parameters: project + ["KeyId"], success: [Success(status: 204, description: "Revoked.")],
+                errors: [401, 403, 404, 500])],
         ]
     }
 }

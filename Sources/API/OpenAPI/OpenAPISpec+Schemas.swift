@@ -41,6 +41,10 @@ extension OpenAPISpec {
                 ],
                 "chunk": S.object(["index": S.count, "heading": S.string(description: "The heading trail, e.g. `Auth > Tokens`.")]),
             ]),
+            "ProjectKey": S.object(keyProperties),
+            "ProjectKeyWithSecret": S.object(keyProperties.merging([
+                "key": ["type": "string", "pattern": "^lore_", "description": "Shown this once."],
+            ]) { first, _ in first }),
             "Health": S.object(["status": S.enumeration(["ok"])]),
             "Readiness": S.object([
                 "status": S.enumeration(["ready", "unavailable"]),
@@ -65,6 +69,18 @@ extension OpenAPISpec {
             "id": Schema.uuid, "ownerId": Schema.uuid, "name": Schema.string, "slug": Schema.string,
             "description": Schema.string, "apiKeyPrefix": Schema.string, "stats": Schema.ref("ProjectStats"),
             "createdAt": Schema.dateTime, "updatedAt": Schema.dateTime,
+        ]
+    }
+
+    private static var keyProperties: [String: OpenAPIValue] {
+        [
+            "id": Schema.uuid, "projectId": Schema.uuid, "name": Schema.string,
+            "prefix": Schema.string(description: "The key's first characters, safe to display."),
+            "access": Schema.enumeration(KeyAccess.allCases.map(\.rawValue)),
+            "pathPrefix": Schema.nullable(Schema.string(description: "The folder the key is confined to; null for the whole project.")),
+            "createdAt": Schema.dateTime,
+            "lastUsedAt": Schema.nullable(Schema.dateTime.merging(["description": "To within a minute; null if never used."])),
+            "expiresAt": Schema.nullable(Schema.dateTime),
         ]
     }
 
@@ -99,6 +115,8 @@ extension OpenAPISpec {
                 "syntax": S.enumeration(QuerySyntax.allCases.map(\.rawValue)),
                 "relaxed": ["type": "boolean",
                             "description": "True when a required phrase or exclusion matched nothing and the text was searched as plain words."],
+                "truncated": ["type": "boolean",
+                              "description": "True when hits were dropped or a snippet shortened to fit `maxTokens`."],
             ]),
             "HealthEnvelope": S.envelope(S.ref("Health")),
             "ReadinessEnvelope": S.envelope(S.ref("Readiness")),
@@ -106,6 +124,8 @@ extension OpenAPISpec {
             "ProjectEnvelope": S.envelope(S.ref("Project")),
             "ProjectWithKeyEnvelope": S.envelope(S.ref("ProjectWithKey")),
             "ProjectListEnvelope": S.envelope(S.array(of: S.ref("Project")), meta: "ListMeta"),
+            "ProjectKeyWithSecretEnvelope": S.envelope(S.ref("ProjectKeyWithSecret")),
+            "ProjectKeyListEnvelope": S.envelope(S.array(of: S.ref("ProjectKey")), meta: "ListMeta"),
             "DocumentEnvelope": S.envelope(S.ref("Document")),
             "DocumentListEnvelope": S.envelope(S.array(of: S.ref("DocumentSummary")), meta: "ListMeta"),
             "BulkResultEnvelope": S.envelope(S.array(of: S.ref("BulkItemResult")), meta: "BulkMeta"),

@@ -21,7 +21,8 @@ enum OpenAPISpec {
             "tags": [
                 ["name": "Operations", "description": "Health and this document."],
                 ["name": "Auth", "description": "Registration and sessions."],
-                ["name": "Projects", "description": "A user's projects and their API keys."],
+                ["name": "Projects", "description": "A user's projects and their full-access API keys."],
+                ["name": "Keys", "description": "Scoped API keys: read or write, optionally one folder and an expiry (least privilege for agents)."],
                 ["name": "Documents", "description": "A project's documents."],
                 ["name": "Search", "description": "Full-text, semantic and hybrid search."],
                 ["name": "MCP", "description": "The Model Context Protocol endpoint for coding agents."],

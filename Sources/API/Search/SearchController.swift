@@ -5,8 +5,7 @@ import Search
 
 /// `GET|POST /projects/{projectId}/search` and `GET /search` across the user's projects.
 struct SearchController<AppStore: Store>: Sendable {
-    let store: AppStore
-    let search: SearchService<AppStore>
+    let engine: Engine<AppStore>
     let authenticator: Authenticator<AppStore>
     var metrics: LoreMetrics? = nil
 
@@ -21,9 +20,10 @@ struct SearchController<AppStore: Store>: Sendable {
         var fusion: FusionMethod?
         var semanticRatio: Double?
         var syntax: QuerySyntax?
+        var maxTokens: Int?
 
         init(q: String?, mode: SearchMode?, limit: Int?, offset: Int?, pathPrefix: String?, tag: String?,
-             fusion: FusionMethod?, semanticRatio: Double?, syntax: QuerySyntax?) {
+             fusion: FusionMethod?, semanticRatio: Double?, syntax: QuerySyntax?, maxTokens: Int?) {
             self.q = q
             self.mode = mode
             self.limit = limit
@@ -33,6 +33,7 @@ struct SearchController<AppStore: Store>: Sendable {
             self.fusion = fusion
             self.semanticRatio = semanticRatio
             self.syntax = syntax
+            self.maxTokens = maxTokens
         }
 
         init(query: QueryParameters) throws {
@@ -40,7 +41,7 @@ struct SearchController<AppStore: Store>: Sendable {
                 q: query.string("q"), mode: try query.enumeration("mode"), limit: try query.int("limit"),
                 offset: try query.int("offset"), pathPrefix: query.string("pathPrefix"), tag: query.string("tag"),
                 fusion: try query.enumeration("fusion"), semanticRatio: try query.double("semanticRatio"),
-                syntax: try query.enumeration("syntax"))
+                syntax: try query.enumeration("syntax"), maxTokens: try query.int("maxTokens"))
         }
 
         /// The search request; what the caller left out takes ``SearchRequest``'s defaults.
@@ -48,7 +49,8 @@ struct SearchController<AppStore: Store>: Sendable {
             do {
                 return try SearchRequest(
                     text: q ?? "", projectIDs: projectIDs, mode: mode, filter: DocumentFilter(pathPrefix: pathPrefix, tag: tag),
-                    offset: offset, limit: limit, fusion: fusion, semanticRatio: semanticRatio, syntax: syntax)
+                    offset: offset, limit: limit, fusion: fusion, semanticRatio: semanticRatio, syntax: syntax,
+                    maxTokens: maxTokens)
             } catch {
                 throw ErrorMapping.apiError(for: error)
             }
@@ -65,15 +67,15 @@ struct SearchController<AppStore: Store>: Sendable {
     }
 
     @Sendable func searchProjectByQuery(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let project = try await projectAccess(request, context: context)
+        let access = try await projectAccess(request, context: context)
         let input = try SearchInput(query: QueryParameters(request))
-        return try await run(input, projectIDs: [project.id], context: context)
+        return try await respond(try await access.search(try input.request(projectIDs: [access.project.id])), context: context)
     }
 
     @Sendable func searchProjectByBody(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let project = try await projectAccess(request, context: context)
+        let access = try await projectAccess(request, context: context)
         let input = try await request.decodeJSON(as: SearchInput.self, context: context)
-        return try await run(input, projectIDs: [project.id], context: context)
+        return try await respond(try await access.search(try input.request(projectIDs: [access.project.id])), context: context)
     }
 
     @Sendable func searchAllProjects(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -82,23 +84,22 @@ struct SearchController<AppStore: Store>: Sendable {
         var projectIDs: [UUID] = []
         var offset = 0
         while true {
-            let page = try await store.projects(ownedBy: user.id, page: try PageRequest(offset: offset, limit: PageRequest.maximumLimit))
+            let page = try await engine.store.projects(ownedBy: user.id, page: try PageRequest(offset: offset, limit: PageRequest.maximumLimit))
             projectIDs += page.items.map(\.id)
             offset += page.items.count
             if page.items.isEmpty || offset >= page.total { break }
         }
-        return try await run(input, projectIDs: projectIDs, context: context)
+        return try await respond(try await engine.search.search(try input.request(projectIDs: projectIDs)), context: context)
     }
 
-    private func run(_ input: SearchInput, projectIDs: [UUID], context: AppRequestContext) async throws -> Response {
-        let request = try input.request(projectIDs: projectIDs)
-        let response = try await search.search(request)
+    private func respond(_ response: SearchResponse, context: AppRequestContext) async throws -> Response {
         metrics?.recordSearch(mode: response.mode.rawValue, duration: .microseconds((response.tookMs * 1000).rounded()))
         return try context.respond(response.hits, meta: response.meta)
     }
 
-    private func projectAccess(_ request: Request, context: AppRequestContext) async throws -> Project {
+    private func projectAccess(_ request: Request, context: AppRequestContext) async throws -> ProjectAccess<AppStore> {
         let id = try context.parameters.uuid("projectId", entity: "project")
-        return try await authenticator.requireProjectAccess(id, request: request)
+        let (project, scope) = try await authenticator.requireProjectAccess(id, request: request)
+        return engine.access(project, scope: scope)
     }
 }

@@ -33,16 +33,21 @@ public enum ContentHash {
     public static func of(_ text: String) -> String { sha256Hex(text) }
 }
 
-extension ProjectStore {
-    /// The project a key in clear text opens, or `nil` when it opens none (not a `lore_` key,
-    /// unknown, rotated). Any other failure (the database is down) propagates, so that it is not
-    /// mistaken for a bad key. Every front door (HTTP, MCP over HTTP and stdio) asks this.
-    public func project(forAPIKey key: String) async throws -> Project? {
-        guard key.hasPrefix(APIKey.scheme) else { return nil }
+extension KeyStore {
+    /// The one check of an API key in clear text, for every front door (HTTP, MCP over HTTP and
+    /// stdio): what it opens, or why it opens nothing. Records the use of a scoped key. Any
+    /// failure other than an unknown key (the database is down) propagates, so that it is not
+    /// mistaken for a bad key.
+    public func check(apiKey key: String, now: Date = Date()) async throws -> KeyCheck {
+        guard key.hasPrefix(APIKey.scheme) else { return .invalid }
+        let grant: KeyGrant
         do {
-            return try await project(apiKey: key)
+            grant = try await self.grant(apiKey: key)
         } catch IndexError.notFound {
-            return nil
+            return .invalid
         }
+        guard !grant.isExpired(at: now) else { return .expired }
+        if let id = grant.keyID { try await recordKeyUse(id: id, at: now) }
+        return .granted(grant)
     }
 }

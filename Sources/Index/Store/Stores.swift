@@ -19,8 +19,6 @@ public protocol ProjectStore: Sendable {
     func createProject(_ project: NewProject) async throws -> ProjectWithKey
     /// The project with this id; `.notFound` otherwise.
     func project(id: UUID) async throws -> Project
-    /// The project that the API key in clear text belongs to; `.notFound` otherwise.
-    func project(apiKey: String) async throws -> Project
     /// The owner's projects by name.
     func projects(ownedBy ownerID: UUID, page: PageRequest) async throws -> Page<Project>
     /// Every project with this slug (across owners), for command-line lookups.
@@ -33,6 +31,26 @@ public protocol ProjectStore: Sendable {
     func rotateAPIKey(projectID: UUID) async throws -> ProjectWithKey
     /// Document, chunk and embedding counts.
     func stats(projectID: UUID) async throws -> ProjectStats
+}
+
+/// A project's scoped API keys (SPEC §10), besides the project's own full-access key, which
+/// ``ProjectStore/rotateAPIKey(projectID:)`` issues. Keys are stored only as SHA-256 hashes.
+public protocol KeyStore: Sendable {
+    /// Issues a key; returns its record and the secret in clear text (which exists only here).
+    /// `.notFound` for an unknown project; `.conflict(field: "keys")` past
+    /// ``ProjectKey/maximumPerProject``.
+    func createKey(_ key: NewProjectKey, in projectID: UUID) async throws -> (ProjectKey, secret: String)
+    /// The project's keys, oldest first.
+    func keys(in projectID: UUID, page: PageRequest) async throws -> Page<ProjectKey>
+    /// Deletes a key; every instance refuses it from then on. `.notFound` when the project has no
+    /// such key.
+    func revokeKey(id: UUID, in projectID: UUID) async throws
+    /// What the key in clear text opens — the project's own key or one of its scoped keys,
+    /// expired or not; `.notFound` otherwise.
+    func grant(apiKey: String) async throws -> KeyGrant
+    /// Records that the key was used at `time`, unless that was already recorded less than
+    /// ``ProjectKey/useRecordingInterval`` before.
+    func recordKeyUse(id: UUID, at time: Date) async throws
 }
 
 /// Documents and their chunks; every write is indexed for full text before it returns.
@@ -189,7 +207,7 @@ public protocol InstallationTransfer: Sendable {
 }
 
 /// Everything the application needs of a store.
-public typealias Store = UserStore & ProjectStore & DocumentStore & SessionStore & EmbeddingStore & StoreOperations
+public typealias Store = UserStore & ProjectStore & KeyStore & DocumentStore & SessionStore & EmbeddingStore & StoreOperations
 
 /// A store as a backend implements it: the application's contract and whole-installation transfer.
 public typealias LoreStore = Store & InstallationTransfer

@@ -25,10 +25,18 @@ public struct InstallationCounts: Sendable, Equatable, Codable, CustomStringConv
     }
 }
 
-/// A project as stored, with the hash of its API key (the key itself is never stored).
+/// A project as stored, with the hash of its API key (the key itself is never stored) and its
+/// scoped keys.
 public struct TransferredProject: Sendable {
     public var project: Project
     public var apiKeyHash: String
+    public var keys: [TransferredKey] = []
+}
+
+/// A scoped key as stored: its record and its hash.
+public struct TransferredKey: Sendable {
+    public var key: ProjectKey
+    public var hash: String
 }
 
 /// A document as stored, with its chunks and their vectors.

@@ -24,18 +24,22 @@ public struct Engine<EngineStore: Store>: Sendable {
     let worker: EmbeddingWorker<EngineStore>?
 
     /// An engine over `store` with `embedder` (`nil`: full text only, and `unavailableReason` says
-    /// why when an embedder was configured but could not be loaded).
+    /// why when an embedder was configured but could not be loaded). Token budgets are counted
+    /// with `answerTokens`, else the built-in model's tokenizer when it is the embedder, else an
+    /// upper bound (``AnswerTokens``).
     public init(
         store: EngineStore, embedder: (any Embedder)?, unavailableReason: String? = nil,
-        vectorMemoryBytes: Int = EngineOptions.defaultVectorMemoryBytes, logger: Logger = Logger(label: "lore.engine")
+        vectorMemoryBytes: Int = EngineOptions.defaultVectorMemoryBytes, answerTokens: AnswerTokens? = nil,
+        logger: Logger = Logger(label: "lore.engine")
     ) {
         self.store = store
         let semantic = embedder.map { SemanticSearcher.make(embedder: $0, store: store, memoryLimitBytes: vectorMemoryBytes) }
         self.semantic = semantic
         self.embedder = semantic.map { .ready(model: $0.embedder.modelID, dimension: $0.embedder.dimension) }
             ?? unavailableReason.map(EmbedderState.unavailable) ?? .disabled
+        let answerTokens = answerTokens ?? (embedder as? MiniLMEmbedder).map { AnswerTokens.wordPiece($0.tokenizer) } ?? .upperBound
         search = SearchService(store: store, semantic: semantic, semanticMissingReason: self.embedder.fallbackReason,
-                               logger: logger)
+                               answerTokens: answerTokens, logger: logger)
         let wake = WorkSignal()
         indexer = Indexer(store: store, semantic: semantic, wake: wake)
         worker = semantic.map { semantic in
@@ -52,9 +56,14 @@ public struct Engine<EngineStore: Store>: Sendable {
     public static func start(store: EngineStore, options: EngineOptions, logger: Logger) async -> Engine {
         let kind = options.embedder.kind.rawValue
         let budget = "\(options.vectorMemoryBytes >> 20) MiB"
+        // The model's vocabulary counts token budgets whichever embedder runs, if it is there.
+        let answerTokens = AnswerTokens.wordPiece(modelDirectory: options.embedder.modelDirectory)
+        if answerTokens == nil {
+            logger.info("engine: no vocab.txt in \(options.embedder.modelDirectory); maxTokens budgets are counted by an upper bound")
+        }
         do {
             let engine = Engine(store: store, embedder: try await options.embedder.makeEmbedder(),
-                                vectorMemoryBytes: options.vectorMemoryBytes, logger: logger)
+                                vectorMemoryBytes: options.vectorMemoryBytes, answerTokens: answerTokens, logger: logger)
             switch engine.embedder {
             case .ready(let model, let dimension):
                 logger.info("engine: embedder \(kind), model \(model) (\(dimension) dimensions), vector memory budget \(budget)")
@@ -66,8 +75,14 @@ public struct Engine<EngineStore: Store>: Sendable {
             logger.warning("engine: embedder \(kind) could not be loaded, search runs as full text until it can",
                            metadata: ["error": .string("\(error)")])
             return Engine(store: store, embedder: nil, unavailableReason: "\(error)",
-                          vectorMemoryBytes: options.vectorMemoryBytes, logger: logger)
+                          vectorMemoryBytes: options.vectorMemoryBytes, answerTokens: answerTokens, logger: logger)
         }
+    }
+
+    /// `project` as a caller with `scope` may reach it: every front door reads, writes and
+    /// searches a project's documents through this.
+    public func access(_ project: Project, scope: KeyScope) -> ProjectAccess<EngineStore> {
+        ProjectAccess(engine: self, project: project, scope: scope)
     }
 
     /// Embeds queued chunks, and applies the changes other processes commit to what this one has

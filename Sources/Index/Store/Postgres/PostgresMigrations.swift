@@ -12,6 +12,7 @@ enum PostgresMigrations {
 
     static let migrations: [(name: String, statements: [String])] = [
         ("v1-documents-and-full-text", v1),
+        ("v2-scoped-keys", v2),
     ]
 
     /// Applies every migration not yet applied, all in one transaction under the lock.
@@ -44,6 +45,26 @@ enum PostgresMigrations {
         }
         return migrations.allSatisfy { applied.contains($0.name) }
     }
+
+    /// A project's scoped API keys (SPEC §10), by SHA-256 hash only; the project's own key stays
+    /// in `project.api_key_hash`.
+    static let v2 = [
+        """
+        CREATE TABLE api_key (
+            id uuid PRIMARY KEY,
+            project_id uuid NOT NULL REFERENCES project(id) ON DELETE CASCADE,
+            name text NOT NULL,
+            key_hash text NOT NULL UNIQUE,
+            prefix text NOT NULL,
+            access text NOT NULL CHECK (access IN ('read', 'write')),
+            path_prefix text,
+            created_at double precision NOT NULL,
+            last_used_at double precision,
+            expires_at double precision
+        )
+        """,
+        "CREATE INDEX api_key_by_project ON api_key (project_id, created_at)",
+    ]
 
     /// Users, projects, documents, chunks with their `tsvector` and embedding, revoked sessions.
     ///

@@ -20,13 +20,6 @@ extension PostgresStore: ProjectStore {
         return try Self.project(from: row)
     }
 
-    public func project(apiKey: String) async throws -> Project {
-        guard let row = try await rows("SELECT * FROM project WHERE api_key_hash = \(APIKey.hash(apiKey))").first else {
-            throw IndexError.notFound(entity: "project")
-        }
-        return try Self.project(from: row)
-    }
-
     public func projects(ownedBy ownerID: UUID, page: PageRequest) async throws -> Page<Project> {
         let rows = try await rows("""
             SELECT *, count(*) OVER () AS total FROM project WHERE owner_id = \(ownerID)

@@ -24,8 +24,14 @@ extension PostgresStore: InstallationTransfer {
     }
 
     public func exportProjects() async throws -> [TransferredProject] {
-        try await rows("SELECT * FROM project ORDER BY created_at, id").map { row in
-            TransferredProject(project: try Self.project(from: row), apiKeyHash: try row.value("api_key_hash"))
+        var keys: [UUID: [TransferredKey]] = [:]
+        for row in try await rows("SELECT * FROM api_key ORDER BY created_at, id") {
+            let key = try Self.key(from: row)
+            keys[key.projectId, default: []].append(TransferredKey(key: key, hash: try row.value("key_hash")))
+        }
+        return try await rows("SELECT * FROM project ORDER BY created_at, id").map { row in
+            let project = try Self.project(from: row)
+            return TransferredProject(project: project, apiKeyHash: try row.value("api_key_hash"), keys: keys[project.id] ?? [])
         }
     }
 
@@ -70,6 +76,7 @@ extension PostgresStore: InstallationTransfer {
         try await transaction { connection in
             for item in projects {
                 try await self.insert(item.project, apiKeyHash: item.apiKeyHash, on: connection)
+                for key in item.keys { try await self.insert(key.key, hash: key.hash, on: connection) }
             }
         }
     }

@@ -19,8 +19,29 @@ enum SQLiteMigrations {
         migrator.registerMigration("v5-change-log") { db in
             try db.execute(sql: v5)
         }
+        migrator.registerMigration("v6-scoped-keys") { db in
+            try db.execute(sql: v6)
+        }
         return migrator
     }
+
+    /// A project's scoped API keys (SPEC §10), by SHA-256 hash only; the project's own key stays
+    /// in `project.api_key_hash`.
+    static let v6 = """
+        CREATE TABLE api_key (
+            id TEXT PRIMARY KEY NOT NULL,
+            project_id TEXT NOT NULL REFERENCES project(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            key_hash TEXT NOT NULL UNIQUE,
+            prefix TEXT NOT NULL,
+            access TEXT NOT NULL CHECK (access IN ('read', 'write')),
+            path_prefix TEXT,
+            created_at REAL NOT NULL,
+            last_used_at REAL,
+            expires_at REAL
+        );
+        CREATE INDEX api_key_by_project ON api_key(project_id, created_at);
+        """
 
     /// The changes each process commits, for the other processes on the same file (a server and
     /// an agent's `lore mcp`): what PostgreSQL's notifications carry, as rows read by polling

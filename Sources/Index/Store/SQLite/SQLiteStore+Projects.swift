@@ -21,15 +21,6 @@ extension SQLiteStore: ProjectStore {
         return project
     }
 
-    public func project(apiKey: String) async throws -> Project {
-        let hash = APIKey.hash(apiKey)
-        let project = try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM project WHERE api_key_hash = ?", arguments: [hash]).map(Self.project(from:))
-        }
-        guard let project else { throw IndexError.notFound(entity: "project") }
-        return project
-    }
-
     public func projects(ownedBy ownerID: UUID, page: PageRequest) async throws -> Page<Project> {
         try await read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM project WHERE owner_id = ?", arguments: [ownerID.key]) ?? 0

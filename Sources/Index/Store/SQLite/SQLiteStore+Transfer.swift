@@ -24,8 +24,14 @@ extension SQLiteStore: InstallationTransfer {
 
     public func exportProjects() async throws -> [TransferredProject] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM project ORDER BY created_at, id").map { row in
-                TransferredProject(project: Self.project(from: row), apiKeyHash: row["api_key_hash"])
+            var keys: [UUID: [TransferredKey]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM api_key ORDER BY created_at, id") {
+                let key = Self.key(from: row)
+                keys[key.projectId, default: []].append(TransferredKey(key: key, hash: row["key_hash"]))
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM project ORDER BY created_at, id").map { row in
+                let project = Self.project(from: row)
+                return TransferredProject(project: project, apiKeyHash: row["api_key_hash"], keys: keys[project.id] ?? [])
             }
         }
     }
@@ -72,6 +78,7 @@ extension SQLiteStore: InstallationTransfer {
         try await write { db in
             for item in projects {
                 try Self.insert(item.project, apiKeyHash: item.apiKeyHash, db: db)
+                for key in item.keys { try Self.insert(key.key, hash: key.hash, db: db) }
             }
         }
     }
