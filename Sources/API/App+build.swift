@@ -29,7 +29,8 @@ public func buildApplication<AppStore: Store>(
     let tokens = await SessionTokens(secret: secret, lifetime: arguments.sessionLifetime)
     let metrics = LoreMetrics()
     let cached = CachedStore(base: store, onLookup: { metrics.recordCacheLookup(hit: $0) })
-    let engine = await Engine.start(store: cached, options: EngineOptions(embedder: arguments.embedderSettings), logger: logger)
+    let options = EngineOptions(embedder: arguments.embedderSettings, onQueryCacheLookup: { metrics.recordQueryCacheLookup(hit: $0) })
+    let engine = await Engine.start(store: cached, options: options, logger: logger)
     let router = buildRouter(arguments, engine: engine, tokens: tokens, metrics: metrics)
     let services: [any Service] = [StoreClosingService(store: store), EngineService(engine: engine)]
     return Application(

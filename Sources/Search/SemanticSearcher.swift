@@ -6,22 +6,28 @@ import Vectors
 public struct SemanticSearcher: Sendable {
     public let embedder: any Embedder
     public let cache: VectorIndexCache
+    /// Embeds queries: cached, micro-batched (``QueryEncoder``).
+    public let queries: QueryEncoder
 
-    public init(embedder: any Embedder, cache: VectorIndexCache) {
+    public init(embedder: any Embedder, cache: VectorIndexCache, queries: QueryEncoder? = nil) {
         self.embedder = embedder
         self.cache = cache
+        self.queries = queries ?? QueryEncoder(embedder: embedder)
     }
 
     /// A searcher whose vector indexes load from `store` (vectors of the embedder's model only),
-    /// together holding at most `memoryLimitBytes`.
-    public static func make(embedder: any Embedder, store: some EmbeddingStore, memoryLimitBytes: Int = 1 << 30) -> SemanticSearcher {
+    /// together holding at most `memoryLimitBytes`; queries are embedded by `queries` (a cached,
+    /// micro-batching encoder over `embedder` by default).
+    public static func make(
+        embedder: any Embedder, store: some EmbeddingStore, memoryLimitBytes: Int = 1 << 30, queries: QueryEncoder? = nil
+    ) -> SemanticSearcher {
         let model = embedder.modelID
         let cache = VectorIndexCache(dimension: embedder.dimension, memoryLimitBytes: memoryLimitBytes) { project in
             try await store.vectors(in: project, model: model).map {
                 VectorRecord(chunkID: $0.chunkID, documentID: $0.documentID, vector: $0.vector)
             }
         }
-        return SemanticSearcher(embedder: embedder, cache: cache)
+        return SemanticSearcher(embedder: embedder, cache: cache, queries: queries)
     }
 
     /// One document's best chunk by cosine.
@@ -49,10 +55,7 @@ public struct SemanticSearcher: Sendable {
         let indexes = try await loadedIndexes(projectIDs)
         let query: [Float]
         do {
-            guard let vector = try await embedder.embed([text]).first else { throw Unavailable.embedderFailed("no vector returned") }
-            query = vector
-        } catch let error as Unavailable {
-            throw error
+            query = try await queries.embed(text)
         } catch {
             throw Unavailable.embedderFailed("\(error)")
         }

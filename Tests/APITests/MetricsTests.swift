@@ -60,8 +60,11 @@ struct MetricsTests {
             let depth = try await api.store.embeddingQueueDepth()
             #expect(Self.value(samples, "lore_embedding_queue_depth") == Double(depth))
             #expect(Self.value(samples, "lore_rate_limited_total") == 0)
+            #expect(Self.value(samples, "lore_query_embedding_cache_hits_total") == 0)
+            #expect(Self.value(samples, "lore_query_embedding_cache_misses_total") == 0)
             for family in ["lore_http_requests_total", "lore_http_request_duration_seconds", "lore_search_duration_seconds",
-                           "lore_documents", "lore_vectors", "lore_embedding_queue_depth", "lore_rate_limited_total"] {
+                           "lore_documents", "lore_vectors", "lore_embedding_queue_depth", "lore_rate_limited_total",
+                           "lore_query_embedding_cache_hits_total", "lore_query_embedding_cache_misses_total"] {
                 #expect(response.text.contains("# HELP \(family) "), "\(family) has help text")
                 #expect(response.text.contains("# TYPE \(family) "), "\(family) has a type")
             }

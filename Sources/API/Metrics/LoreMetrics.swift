@@ -30,6 +30,21 @@ public final class LoreMetrics: Sendable {
         _ = registry.makeCounter(descriptor: Self.rateLimitedDescriptor)
         _ = registry.makeCounter(descriptor: Self.cacheHitsDescriptor)
         _ = registry.makeCounter(descriptor: Self.cacheMissesDescriptor)
+        _ = registry.makeCounter(descriptor: Self.queryCacheHitsDescriptor)
+        _ = registry.makeCounter(descriptor: Self.queryCacheMissesDescriptor)
+    }
+
+    /// Counts a query embedding answered from the query cache (`hit`) or by the embedder.
+    func recordQueryCacheLookup(hit: Bool) {
+        registry.makeCounter(descriptor: hit ? Self.queryCacheHitsDescriptor : Self.queryCacheMissesDescriptor).increment()
+    }
+
+    private static var queryCacheHitsDescriptor: MetricNameDescriptor {
+        descriptor("lore_query_embedding_cache_hits_total", "Query embeddings answered from the query cache.")
+    }
+
+    private static var queryCacheMissesDescriptor: MetricNameDescriptor {
+        descriptor("lore_query_embedding_cache_misses_total", "Query embeddings the embedder had to compute.")
     }
 
     /// Counts a lookup answered from the cache (`hit`) or from the store.

@@ -30,10 +30,16 @@ public struct Engine<EngineStore: Store>: Sendable {
     public init(
         store: EngineStore, embedder: (any Embedder)?, unavailableReason: String? = nil,
         vectorMemoryBytes: Int = EngineOptions.defaultVectorMemoryBytes, answerTokens: AnswerTokens? = nil,
+        queryCacheEntries: Int = QueryEncoder.defaultCacheEntries, queryEncoders: Int? = nil,
+        onQueryCacheLookup: @escaping @Sendable (_ hit: Bool) -> Void = { _ in },
         logger: Logger = Logger(label: "lore.engine")
     ) {
         self.store = store
-        let semantic = embedder.map { SemanticSearcher.make(embedder: $0, store: store, memoryLimitBytes: vectorMemoryBytes) }
+        let semantic = embedder.map { embedder in
+            SemanticSearcher.make(
+                embedder: embedder, store: store, memoryLimitBytes: vectorMemoryBytes,
+                queries: QueryEncoder(embedder: embedder, cacheEntries: queryCacheEntries, lanes: queryEncoders, onLookup: onQueryCacheLookup))
+        }
         self.semantic = semantic
         self.embedder = semantic.map { .ready(model: $0.embedder.modelID, dimension: $0.embedder.dimension) }
             ?? unavailableReason.map(EmbedderState.unavailable) ?? .disabled
@@ -63,10 +69,15 @@ public struct Engine<EngineStore: Store>: Sendable {
         }
         do {
             let engine = Engine(store: store, embedder: try await options.embedder.makeEmbedder(),
-                                vectorMemoryBytes: options.vectorMemoryBytes, answerTokens: answerTokens, logger: logger)
+                                vectorMemoryBytes: options.vectorMemoryBytes, answerTokens: answerTokens,
+                                queryCacheEntries: options.embedder.queryCacheEntries, queryEncoders: options.embedder.queryEncoders,
+                                onQueryCacheLookup: options.onQueryCacheLookup, logger: logger)
             switch engine.embedder {
             case .ready(let model, let dimension):
-                logger.info("engine: embedder \(kind), model \(model) (\(dimension) dimensions), vector memory budget \(budget)")
+                let queries = engine.semantic.map { searcher in
+                    "\(searcher.queries.lanes) query encoders, query cache " + (searcher.queries.caches ? "\(options.embedder.queryCacheEntries) entries" : "off")
+                } ?? ""
+                logger.info("engine: embedder \(kind), model \(model) (\(dimension) dimensions), vector memory budget \(budget), \(queries)")
             default:
                 logger.info("engine: embedder none, full-text search only")
             }
@@ -120,10 +131,14 @@ public struct EngineOptions: Sendable {
     public var embedder: EmbedderSettings
     /// The budget of the loaded vector indexes, all projects together.
     public var vectorMemoryBytes: Int
+    /// Told of every query-embedding cache hit (`true`) and miss, for the metrics.
+    public var onQueryCacheLookup: @Sendable (_ hit: Bool) -> Void
 
-    public init(embedder: EmbedderSettings, vectorMemoryBytes: Int = defaultVectorMemoryBytes) {
+    public init(embedder: EmbedderSettings, vectorMemoryBytes: Int = defaultVectorMemoryBytes,
+                onQueryCacheLookup: @escaping @Sendable (_ hit: Bool) -> Void = { _ in }) {
         self.embedder = embedder
         self.vectorMemoryBytes = vectorMemoryBytes
+        self.onQueryCacheLookup = onQueryCacheLookup
     }
 }
 

@@ -12,6 +12,11 @@ public struct EmbedderSettings: Sendable {
     public var openAIBaseURL: String?
     public var openAIAPIKey: String?
     public var openAIModel: String?
+    /// `LORE_QUERY_CACHE_SIZE`: query embeddings kept in memory (default 10,000; 0 turns the
+    /// cache off).
+    public var queryCacheEntries = 10_000
+    /// `LORE_QUERY_ENCODERS`: query batches that may run at once (default: the active cores).
+    public var queryEncoders: Int?
 
     /// Reads `LORE_EMBEDDER` (default `builtin`), `LORE_MODEL_DIR`, `LORE_OPENAI_BASE_URL`,
     /// `LORE_OPENAI_API_KEY`, `LORE_OPENAI_MODEL`; an unknown kind is an error.
@@ -26,6 +31,18 @@ public struct EmbedderSettings: Sendable {
         openAIBaseURL = value("LORE_OPENAI_BASE_URL")
         openAIAPIKey = value("LORE_OPENAI_API_KEY")
         openAIModel = value("LORE_OPENAI_MODEL")
+        if let text = value("LORE_QUERY_CACHE_SIZE") {
+            guard let entries = Int(text), (0...10_000_000).contains(entries) else {
+                throw VectorError.embedderFailed(reason: "LORE_QUERY_CACHE_SIZE must be 0 (off) to 10000000 entries (got '\(text)')", retryable: false)
+            }
+            queryCacheEntries = entries
+        }
+        if let text = value("LORE_QUERY_ENCODERS") {
+            guard let encoders = Int(text), (1...256).contains(encoders) else {
+                throw VectorError.embedderFailed(reason: "LORE_QUERY_ENCODERS must be 1 to 256 (got '\(text)')", retryable: false)
+            }
+            queryEncoders = encoders
+        }
     }
 
     /// `models/all-MiniLM-L6-v2` under the working directory, or else beside the repository the
@@ -57,7 +74,7 @@ public struct EmbedderSettings: Sendable {
         case .none:
             return nil
         case .builtin:
-            return try MiniLMEmbedder(modelDirectory: URL(fileURLWithPath: modelDirectory))
+            return try MiniLMEmbedder(modelDirectory: URL(fileURLWithPath: modelDirectory), lanes: queryEncoders)
         case .openai:
             guard let baseURL = openAIBaseURL else {
                 throw VectorError.embedderFailed(reason: "LORE_OPENAI_BASE_URL is required with LORE_EMBEDDER=openai", retryable: false)

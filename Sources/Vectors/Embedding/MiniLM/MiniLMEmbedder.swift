@@ -1,14 +1,16 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// The `builtin` embedder: all-MiniLM-L6-v2 run natively over BLAS — WordPiece tokens, a
 /// 6-layer BERT, mean pooling and L2 normalisation — giving the same 384-dimensional vectors as
 /// sentence-transformers (cosine ≥ 0.9999 on the golden file).
 ///
-/// Concurrency: `embed(_:)` tokenizes on the caller's task, then runs the encoder on one private
-/// serial dispatch queue, never on Swift's cooperative pool, whose few threads must stay free for
-/// I/O while a batch computes for seconds. Calls from many tasks are therefore served one batch
-/// at a time; each batch uses as many cores as OpenBLAS is allowed (`BLASInfo.setThreadCount`).
+/// Concurrency: `embed(_:)` tokenizes on the caller's task, then runs the encoder on one of
+/// `lanes` private serial dispatch queues (one per core by default), never on Swift's cooperative
+/// pool, whose few threads must stay free for I/O while a batch computes for seconds. Up to
+/// `lanes` batches run at once — a search's query batch need not wait behind the embedding
+/// worker's; each batch uses as many cores as OpenBLAS is allowed (`BLASInfo.setThreadCount`).
 /// Cancellation is checked between batches. Memory: ~90 MB of weights, plus a scratch of about
 /// 14 KB per token of the batch being encoded (~57 MB at the default 4,096-token batches).
 public final class MiniLMEmbedder: Embedder {
@@ -21,7 +23,7 @@ public final class MiniLMEmbedder: Embedder {
     /// The most tokens encoded in one BLAS batch (sequences are never split across batches).
     public let maximumBatchTokens: Int
     private let encoder: BertEncoder
-    private let queue = DispatchQueue(label: "lore.vectors.minilm", qos: .userInitiated)
+    private let lanes: EncoderLanes
 
     /// The length of every vector (384).
     public var dimension: Int { configuration.hiddenSize }
@@ -38,7 +40,7 @@ public final class MiniLMEmbedder: Embedder {
     /// - Throws: `VectorError.modelUnavailable` when a file is missing or unreadable,
     ///   `.malformedModel`, `.missingTensor`, `.tensorShapeMismatch` or `.unsupportedTensorType`
     ///   when the files do not describe a BERT encoder.
-    public init(modelDirectory: URL, maximumBatchTokens: Int = 4096) throws {
+    public init(modelDirectory: URL, maximumBatchTokens: Int = 4096, lanes: Int? = nil) throws {
         let configuration = try BertConfiguration(modelDirectory: modelDirectory)
         let vocabulary = try WordPieceVocabulary(contentsOf: modelDirectory.appendingPathComponent("vocab.txt"))
         guard vocabulary.count <= configuration.vocabularySize else {
@@ -52,6 +54,7 @@ public final class MiniLMEmbedder: Embedder {
         self.tokenizer = try WordPieceTokenizer(vocabulary: vocabulary, maximumTokens: configuration.maximumSequenceLength)
         self.encoder = BertEncoder(weights: weights)
         self.maximumBatchTokens = max(maximumBatchTokens, configuration.maximumSequenceLength)
+        self.lanes = EncoderLanes(count: max(1, lanes ?? ProcessInfo.processInfo.activeProcessorCount))
     }
 
     /// Embeds `texts` in order: one unit vector of 384 floats each. An empty text gives the
@@ -66,11 +69,7 @@ public final class MiniLMEmbedder: Embedder {
             try Task.checkCancellation()
             let batchSequences = Array(sequences[batch])
             let encoder = self.encoder
-            let vectors = await withCheckedContinuation { continuation in
-                queue.async {
-                    continuation.resume(returning: encoder.embeddings(of: batchSequences))
-                }
-            }
+            let vectors = await lanes.run { encoder.embeddings(of: batchSequences) }
             results.append(contentsOf: vectors)
         }
         return results
@@ -100,5 +99,40 @@ public final class MiniLMEmbedder: Embedder {
         }
         if start < sequences.count { batches.append(start..<sequences.count) }
         return batches
+    }
+}
+
+/// Serial dispatch queues that encoder batches run on, each taken by one batch at a time.
+final class EncoderLanes: Sendable {
+    private let queues: [DispatchQueue]
+    private let free: Mutex<(lanes: [Int], waiting: [CheckedContinuation<Int, Never>])>
+
+    init(count: Int) {
+        queues = (0..<count).map { DispatchQueue(label: "lore.vectors.minilm.\($0)", qos: .userInitiated) }
+        free = Mutex((Array(0..<count), []))
+    }
+
+    /// Runs `work` on a free lane (waiting for one, in arrival order) and returns its result.
+    func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        let lane = await withCheckedContinuation { (continuation: CheckedContinuation<Int, Never>) in
+            let lane: Int? = free.withLock { state in
+                if let lane = state.lanes.popLast() { return lane }
+                state.waiting.append(continuation)
+                return nil
+            }
+            if let lane { continuation.resume(returning: lane) }
+        }
+        let result = await withCheckedContinuation { continuation in
+            queues[lane].async { continuation.resume(returning: work()) }
+        }
+        let next: CheckedContinuation<Int, Never>? = free.withLock { state in
+            if state.waiting.isEmpty {
+                state.lanes.append(lane)
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.resume(returning: lane)
+        return result
     }
 }
