@@ -30,9 +30,15 @@ public struct EmbeddingWorker<Store: EmbeddingStore>: Sendable {
 
     /// Processes the queue until the task is cancelled, waiting briefly (or until ``wake`` is
     /// notified) whenever it is empty. The poll also picks up work other processes queued.
+    ///
+    /// A batch in flight when the task is cancelled is finished first (in a task of its own,
+    /// which the cancellation does not reach): its vectors are already being computed — and, by
+    /// a server embedder, paid for — so dropping them would have the chunks embedded twice once
+    /// their claim lapses. Stopping therefore waits for at most one batch.
     public func run() async {
         while !Task.isCancelled {
-            let processed = (try? await processBatch()) ?? 0
+            let batch = Task { try await processBatch() }
+            let processed = (try? await batch.value) ?? 0
             if processed == 0 {
                 if let wake {
                     await wake.wait(upTo: idleDelay)
