@@ -8,27 +8,6 @@ struct Envelope<Payload: Encodable, Meta: Encodable>: Encodable {
     var meta: Meta
 }
 
-/// The JSON object `object` encodes to, with one more field: `requestId` beside a search's
-/// `meta`, `hits` beside the same fields in MCP's `structuredContent`.
-struct ObjectWithField<Object: Encodable, Value: Encodable>: Encodable {
-    var object: Object
-    var key: String
-    var value: Value
-
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        try object.encode(to: encoder)
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(value, forKey: Key(stringValue: key))
-    }
-}
-
 extension AppRequestContext {
     /// A JSON response in the success envelope; `meta` adds to the request id.
     func respond<Payload: Encodable>(

@@ -34,26 +34,13 @@ struct CreateKeyCommand: AsyncParsableCommand {
             NewProjectKey(name: name, access: readOnly ? .read : .write, pathPrefix: pathPrefix, expiresAt: expiresAt),
             in: target.id)
         if json {
-            try JSONOutput.print(CreatedKey(record: key, key: secret))
+            // The record with the key beside its fields, as `POST /keys` answers.
+            try JSONOutput.print(ObjectWithField(object: key, key: "key", value: secret))
         } else {
             KeyTable.describe(key)
             print("key:         \(secret)")
             Terminal.writeError("Keep the key now: it is stored only as a hash and cannot be shown again.")
         }
-    }
-
-    /// The record with the key beside its fields, as `POST /keys` answers.
-    struct CreatedKey: Encodable {
-        var record: ProjectKey
-        var key: String
-
-        func encode(to encoder: any Encoder) throws {
-            try record.encode(to: encoder)
-            var container = encoder.container(keyedBy: Field.self)
-            try container.encode(key, forKey: .key)
-        }
-
-        enum Field: String, CodingKey { case key }
     }
 }
 
