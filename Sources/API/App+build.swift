@@ -29,10 +29,15 @@ public func buildApplication<AppStore: Store>(
     let tokens = await SessionTokens(secret: secret, lifetime: arguments.sessionLifetime)
     let metrics = LoreMetrics()
     let cached = CachedStore(base: store, onLookup: { metrics.recordCacheLookup(hit: $0) })
-    let options = EngineOptions(embedder: arguments.embedderSettings, onQueryCacheLookup: { metrics.recordQueryCacheLookup(hit: $0) })
+    let sources = SourceSettings(directory: arguments.sourcesDirectory ?? dataDirectory.appendingPathComponent("sources"),
+                                 allowsLocalPaths: arguments.sourcesAllowLocalPaths)
+    let options = EngineOptions(
+        embedder: arguments.embedderSettings, onQueryCacheLookup: { metrics.recordQueryCacheLookup(hit: $0) }, sources: sources,
+        onSourceSync: { metrics.recordSync(duration: $0.duration, lag: $0.lag, documentsChanged: $0.outcome.changed) })
     let engine = await Engine.start(store: cached, options: options, logger: logger)
-    let router = buildRouter(arguments, engine: engine, tokens: tokens, metrics: metrics)
-    let services: [any Service] = [StoreClosingService(store: store), EngineService(engine: engine)]
+    let scheduler = SourceScheduler(engine: engine, logger: Logger(label: "lore.sources"))
+    let router = buildRouter(arguments, engine: engine, scheduler: scheduler, tokens: tokens, metrics: metrics)
+    let services: [any Service] = [StoreClosingService(store: store), EngineService(engine: engine, scheduler: scheduler)]
     return Application(
         router: router,
         server: .http1(configuration: .init(
@@ -57,12 +62,17 @@ enum HTTPTimeouts {
 public func buildRouter<AppStore: Store>(_ arguments: some AppArguments, store: AppStore, tokens: SessionTokens) -> Router<AppRequestContext> {
     let metrics = LoreMetrics()
     let cached = CachedStore(base: store, onLookup: { metrics.recordCacheLookup(hit: $0) })
-    return buildRouter(arguments, engine: Engine(store: cached, embedder: nil), tokens: tokens, metrics: metrics)
+    let engine = Engine(store: cached, embedder: nil, sourceSettings: SourceSettings(
+        directory: arguments.sourcesDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("lore-sources"),
+        allowsLocalPaths: arguments.sourcesAllowLocalPaths))
+    let scheduler = SourceScheduler(engine: engine, logger: Logger(label: "lore.sources"))
+    return buildRouter(arguments, engine: engine, scheduler: scheduler, tokens: tokens, metrics: metrics)
 }
 
 /// The router: middleware chain, then every route of SPEC §3, all over `engine`.
 func buildRouter<Base: Store>(
-    _ arguments: some AppArguments, engine: Engine<CachedStore<Base>>, tokens: SessionTokens, metrics: LoreMetrics
+    _ arguments: some AppArguments, engine: Engine<CachedStore<Base>>, scheduler: SourceScheduler<CachedStore<Base>>,
+    tokens: SessionTokens, metrics: LoreMetrics
 ) -> Router<AppRequestContext> {
     let store = engine.store
     let router = Router(context: AppRequestContext.self)
@@ -89,6 +99,8 @@ func buildRouter<Base: Store>(
     ProjectsController(store: store, authenticator: authenticator, embeddingModel: engine.semantic?.embedder.modelID)
         .addRoutes(to: api.group("projects"))
     KeysController(store: store, authenticator: authenticator).addRoutes(to: api.group("projects/:projectId/keys"))
+    SourcesController(engine: engine, authenticator: authenticator, scheduler: scheduler)
+        .addRoutes(to: api.group("projects/:projectId/sources"))
     DocumentsController(engine: engine, authenticator: authenticator)
         .addRoutes(to: api.group("projects/:projectId/documents"))
     let search = SearchController(engine: engine, authenticator: authenticator, metrics: metrics)

@@ -21,6 +21,10 @@ public protocol AppArguments: Sendable {
     var embedderSettings: EmbedderSettings { get }
     /// The token buckets of SPEC §5 (`LORE_RATE_LIMIT_*`).
     var rateLimits: RateLimitSettings { get }
+    /// Where sources keep their mirrors (`LORE_SOURCES_DIR`); `nil`: `sources/` in the data folder.
+    var sourcesDirectory: URL? { get }
+    /// Whether a source may name a repository on the server's disk (`LORE_SOURCES_LOCAL`).
+    var sourcesAllowLocalPaths: Bool { get }
 }
 
 extension AppArguments {
@@ -28,4 +32,6 @@ extension AppArguments {
     public var sessionLifetime: Duration { .seconds(7 * 24 * 3600) }
     public var embedderSettings: EmbedderSettings { EmbedderSettings(kind: .none) }
     public var rateLimits: RateLimitSettings { .standard }
+    public var sourcesDirectory: URL? { nil }
+    public var sourcesAllowLocalPaths: Bool { true }
 }

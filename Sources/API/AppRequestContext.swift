@@ -21,7 +21,7 @@ public struct AppRequestContext: RequestContext {
     /// The IP address of the socket's peer (`nil` for a Unix socket or a test channel).
     public let clientAddress: String?
 
-    public init(source: Source) {
+    public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         clientAddress = source.channel.remoteAddress?.ipAddress
     }

@@ -11,6 +11,7 @@ struct LoreCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, UsersCommand.self, ProjectsCommand.self, ImportCommand.self,
             KeysCommand.self, SearchCommand.self, ReindexCommand.self, EvalCommand.self, MCPCommand.self, CopyCommand.self,
+            SourcesCommand.self, SyncCommand.self,
         ]
     )
 

@@ -41,6 +41,7 @@ struct Settings {
         ("LORE_LOG_FORMAT", LogFormat.allCases.map(\.rawValue)),
         ("LORE_LOG_LEVEL", Logger.Level.allCases.map(\.rawValue)),
         ("LORE_EMBEDDER", EmbedderSettings.Kind.allCases.map(\.rawValue)),
+        ("LORE_SOURCES_LOCAL", ["enabled", "disabled"]),
     ]
 
     /// Throws ``CLIError/badSetting(name:value:)`` for the first setting whose value is not one
@@ -55,9 +56,22 @@ struct Settings {
         guard portIsValid else { throw .badSetting(name: "LORE_PORT", value: "'\(variables["LORE_PORT"] ?? "")' (expected 0–65535)") }
     }
 
+    /// `LORE_SOURCES_DIR`: where sources keep their mirrors (default: `sources/` in the data folder).
+    var sourcesDirectory: URL? { nonEmpty("LORE_SOURCES_DIR").map { URL(fileURLWithPath: $0) } }
+    /// `LORE_SOURCES_LOCAL`: whether a source may name a repository on this machine's disk.
+    var sourcesAllowLocalPaths: Bool { (nonEmpty("LORE_SOURCES_LOCAL") ?? "enabled").lowercased() == "enabled" }
+
+    /// The sources settings of the installation at `databaseURL`.
+    func sourceSettings(databaseURL: String) -> SourceSettings {
+        let dataDirectory = (try? DatabaseLocation.parse(databaseURL).dataDirectory) ?? URL(fileURLWithPath: "data")
+        return SourceSettings(directory: sourcesDirectory ?? dataDirectory.appendingPathComponent("sources"),
+                              allowsLocalPaths: sourcesAllowLocalPaths)
+    }
+
     /// The engine every command assembles: the configured embedder (none when `fullTextOnly`).
-    func engineOptions(fullTextOnly: Bool = false) throws -> EngineOptions {
-        EngineOptions(embedder: fullTextOnly ? EmbedderSettings(kind: .none) : try EmbedderSettings(environment: variables))
+    func engineOptions(fullTextOnly: Bool = false, databaseURL: String? = nil) throws -> EngineOptions {
+        EngineOptions(embedder: fullTextOnly ? EmbedderSettings(kind: .none) : try EmbedderSettings(environment: variables),
+                      sources: sourceSettings(databaseURL: databaseURL ?? self.databaseURL))
     }
 
     private func nonEmpty(_ name: String) -> String? {

@@ -56,6 +56,24 @@ final class ProgressReporter: @unchecked Sendable {
     }
 }
 
+/// Progress of a run with several phases, each with its own bar.
+final class PhaseProgress: @unchecked Sendable {
+    private var phase = ""
+    private var reporter: ProgressReporter?
+    private let lock = NSLock()
+
+    func update(phase: String, done: Int, total: Int) {
+        lock.lock()
+        if phase != self.phase {
+            self.phase = phase
+            reporter = ProgressReporter(label: phase)
+        }
+        let current = reporter
+        lock.unlock()
+        current?.update(done: done, total: total)
+    }
+}
+
 /// JSON output of commands: sorted keys, ISO-8601 dates, one value per run.
 enum JSONOutput {
     static func print<T: Encodable>(_ value: T) throws {

@@ -13,6 +13,8 @@ public enum IndexError: Error, Sendable, Equatable {
     case conflict(field: String, reason: String)
     /// An update named a version other than the stored one.
     case staleVersion(expected: Int, actual: Int)
+    /// The document belongs to a Git source: the repository is its truth, so only a sync writes it.
+    case sourceOwned(path: String)
     /// The store could not be opened or migrated, or failed in a way the caller cannot fix.
     case storage(reason: String)
 }
@@ -26,6 +28,8 @@ extension IndexError: CustomStringConvertible {
         case .conflict(let field, let reason): "\(field): \(reason)"
         case .staleVersion(let expected, let actual):
             "version \(expected) is stale: the document is at version \(actual)"
+        case .sourceOwned(let path):
+            "'\(path)' comes from a Git source: change it in the repository, and the next sync brings the change"
         case .storage(let reason): "storage error: \(reason)"
         }
     }

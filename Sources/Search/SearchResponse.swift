@@ -25,9 +25,11 @@ public struct SearchHit: Sendable, Equatable, Codable {
     /// The document's 1-based rank in each path that found it.
     public var ranks: [String: Int]
     public var chunk: ChunkReference
+    /// Where the document came from, when a Git source holds it (SPEC §11).
+    public var source: DocumentSource?
 
     enum CodingKeys: String, CodingKey {
-        case documentId, projectId, path, title, score, snippet, matchedBy, ranks, chunk
+        case documentId, projectId, path, title, score, snippet, matchedBy, ranks, chunk, source
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -41,6 +43,7 @@ public struct SearchHit: Sendable, Equatable, Codable {
         try container.encode(matchedBy, forKey: .matchedBy)
         try container.encode(ranks, forKey: .ranks)
         try container.encode(chunk, forKey: .chunk)
+        try container.encodeIfPresent(source, forKey: .source)
     }
 }
 

@@ -75,6 +75,8 @@ public struct SearchService<Store: DocumentStore & EmbeddingStore>: Sendable {
         // project (each path also keeps to live documents of these projects on its own).
         let searched = Set(request.projectIDs)
         response.hits.removeAll { !searched.contains($0.projectId) }
+        let sources = try await store.documentSources(response.hits.map(\.documentId))
+        for index in response.hits.indices { response.hits[index].source = sources[response.hits[index].documentId] }
         if let maxTokens = request.maxTokens {
             (response.hits, response.truncated) = AnswerBudget(tokens: answerTokens, maxTokens: maxTokens).fit(response.hits)
         }

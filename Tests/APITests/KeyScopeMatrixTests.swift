@@ -15,12 +15,14 @@ struct KeyScopeMatrixTests {
         var confined: Bool { self == .scopedWrite || self == .scopedRead }
     }
 
-    /// The world every kind is tried in: a project with a document inside `team/` and one outside.
+    /// The world every kind is tried in: a project with a document inside `team/` and one outside,
+    /// and a Git source filling a folder inside `team/` and one outside.
     struct Fixture {
         let api: APIClient
         let token: String
         let project: String
         let keys: [Kind: String]
+        var sources: [Bool: String] = [:]
 
         static func make(_ api: APIClient) async throws -> Fixture {
             let token = try await api.register()
@@ -40,11 +42,23 @@ struct KeyScopeMatrixTests {
                 }
                 keys[kind] = key
             }
-            let fixture = Fixture(api: api, token: token, project: project.id, keys: keys)
+            var fixture = Fixture(api: api, token: token, project: project.id, keys: keys)
+            fixture.sources = [true: try await fixture.source(in: "team"), false: try await fixture.source(in: "other")]
             _ = try await fixture.document("team/inside.md")
             _ = try await fixture.document("other/outside.md")
             try await Task.sleep(for: .seconds(2.2))
             return fixture
+        }
+
+        /// Adds a source (of a repository that is not there: its syncs fail, it stays) filling a new
+        /// folder inside `folder`, as the owner; returns its id.
+        func source(in folder: String) async throws -> String {
+            let body = #"{"url": "/nonexistent/repo.git", "pathPrefix": "\#(folder)/src-\#(UUID().uuidString)/", "intervalSeconds": 604800}"#
+            let response = try await api.send(.post, "/api/v1/projects/\(project)/sources", json: body, headers: .bearer(token))
+            guard response.status == .created, let id = response.data["id"] as? String else {
+                throw TestFailure("adding a source: \(response.status) \(response.text)")
+            }
+            return id
         }
 
         /// Writes a document with the project's own key; returns its id.
@@ -71,6 +85,18 @@ struct KeyScopeMatrixTests {
             return kind.writes && reachable ? 200 : 403
         case "DELETE /api/v1/projects/{projectId}/documents/{documentId}":
             return kind.writes && reachable ? 204 : 403
+        // Sources: any key reads them; managing them takes a write key that reaches the whole
+        // project; syncing one, a write key that reaches its folder.
+        case "GET /api/v1/projects/{projectId}/sources", "GET /api/v1/projects/{projectId}/sources/{sourceId}":
+            return 200
+        case "POST /api/v1/projects/{projectId}/sources":
+            return kind.writes && !kind.confined ? 201 : 403
+        case "PATCH /api/v1/projects/{projectId}/sources/{sourceId}":
+            return kind.writes && !kind.confined ? 200 : 403
+        case "DELETE /api/v1/projects/{projectId}/sources/{sourceId}":
+            return kind.writes && !kind.confined ? 204 : 403
+        case "POST /api/v1/projects/{projectId}/sources/{sourceId}/sync":
+            return kind.writes && reachable ? 202 : 403
         case "GET /mcp", "DELETE /mcp":
             return 405
         case "POST /mcp":
@@ -120,6 +146,11 @@ struct KeyScopeMatrixTests {
         let method = HTTPRequest.Method(parts[0])!
         var path = parts[1].replacingOccurrences(of: "{projectId}", with: fixture.project)
             .replacingOccurrences(of: "{keyId}", with: UUID().uuidString.lowercased())
+        if path.contains("{sourceId}") {
+            // A delete gets a source of its own; the others share the fixture's.
+            let source = parts[0] == "DELETE" ? try await fixture.source(in: folder) : fixture.sources[inside]!
+            path = path.replacingOccurrences(of: "{sourceId}", with: source)
+        }
         if path.contains("{documentId}") {
             path = path.replacingOccurrences(of: "{documentId}", with: try await fixture.document("\(folder)/\(UUID().uuidString).md"))
         }
@@ -135,6 +166,8 @@ struct KeyScopeMatrixTests {
         case "POST /api/v1/projects/{projectId}/documents/bulk":
             body = #"{"documents": [{"path": "\#(folder)/bulk-\#(UUID().uuidString).md", "content": "new"}]}"#
         case "PUT /api/v1/projects/{projectId}/documents/{documentId}": body = #"{"content": "changed", "version": 1}"#
+        case "POST /api/v1/projects/{projectId}/sources":
+            body = #"{"url": "/nonexistent/repo.git", "pathPrefix": "\#(folder)/new-\#(UUID().uuidString)/", "intervalSeconds": 604800}"#
         case "POST /mcp":
             let initialize = #"{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}"#
             return Int(try await api.send(.post, path, json: initialize,

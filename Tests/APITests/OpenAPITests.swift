@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Index
+import LoreTestSupport
 import HummingbirdTesting
 import NIOCore
 import Testing
@@ -46,7 +47,8 @@ import Testing
         "GET /api/v1/projects/{projectId}/documents/by-path": (.project, [200, 401, 403, 404, 422, 429, 500]),
         "GET /api/v1/projects/{projectId}/documents/{documentId}": (.project, [200, 401, 403, 404, 429, 500]),
         "PUT /api/v1/projects/{projectId}/documents/{documentId}": (.project, [200, 401, 403, 404, 409, 413, 415, 422, 429, 500]),
-        "DELETE /api/v1/projects/{projectId}/documents/{documentId}": (.project, [204, 401, 403, 404, 429, 500]),
+        // 409 `source_owned` for a document a Git source holds.
+        "DELETE /api/v1/projects/{projectId}/documents/{documentId}": (.project, [204, 401, 403, 404, 409, 429, 500]),
         "GET /api/v1/projects/{projectId}/search": (.project, [200, 401, 403, 404, 422, 429, 500]),
         "POST /api/v1/projects/{projectId}/search": (.project, [200, 401, 403, 404, 413, 415, 422, 429, 500]),
         "GET /api/v1/search": (.user, [200, 401, 403, 422, 429, 500]),
@@ -54,6 +56,14 @@ import Testing
         // 409 past the keys a project may have.
         "POST /api/v1/projects/{projectId}/keys": (.user, [201, 401, 403, 404, 409, 413, 415, 422, 429, 500]),
         "DELETE /api/v1/projects/{projectId}/keys/{keyId}": (.user, [204, 401, 403, 404, 429, 500]),
+        "GET /api/v1/projects/{projectId}/sources": (.project, [200, 401, 403, 404, 422, 429, 500]),
+        // 409 for a folder another source fills, or past the sources a project may have.
+        "POST /api/v1/projects/{projectId}/sources": (.project, [201, 401, 403, 404, 409, 413, 415, 422, 429, 500]),
+        "GET /api/v1/projects/{projectId}/sources/{sourceId}": (.project, [200, 401, 403, 404, 429, 500]),
+        "PATCH /api/v1/projects/{projectId}/sources/{sourceId}": (.project, [200, 401, 403, 404, 413, 415, 422, 429, 500]),
+        "DELETE /api/v1/projects/{projectId}/sources/{sourceId}": (.project, [204, 401, 403, 404, 429, 500]),
+        // 401 also for a webhook whose signature does not match.
+        "POST /api/v1/projects/{projectId}/sources/{sourceId}/sync": (.project, [202, 401, 403, 404, 413, 415, 429, 500]),
         // The MCP transport answers with JSON-RPC bodies; Lore itself only with 401/413/415/500.
         "POST /mcp": (.projectKey, [200, 202, 400, 401, 403, 406, 413, 415, 421, 422, 429, 500]),
         "GET /mcp": (.projectKey, [401, 405, 429, 500]),
@@ -168,6 +178,7 @@ extension OpenAPITests {
                 let method = try #require(HTTPRequest.Method(parts[0]))
                 let path = parts[1].replacingOccurrences(of: "{projectId}", with: UUID().uuidString)
                     .replacingOccurrences(of: "{documentId}", with: UUID().uuidString)
+                    .replacingOccurrences(of: "{sourceId}", with: UUID().uuidString)
                 let body = [.post, .put, .patch].contains(method) ? "{}" : nil
                 _ = try await api.send(method, path, json: body)
                 let second = try await api.send(method, path, json: body)
@@ -232,6 +243,7 @@ struct OpenAPIExercise {
         let parts = route.split(separator: " ", maxSplits: 1)
         let path = parts[1].replacingOccurrences(of: "{projectId}", with: project ?? self.project)
             .replacingOccurrences(of: "{documentId}", with: document).replacingOccurrences(of: "{keyId}", with: document)
+            .replacingOccurrences(of: "{sourceId}", with: document)
         let method = HTTPRequest.Method(String(parts[0]))!
         let response = try await client.send(method, path + query, headers: headers, json: json)
         record(route, response)
@@ -282,11 +294,40 @@ struct OpenAPIExercise {
         try await call("GET /api/v1/projects/{projectId}/keys", headers: bearer)
         let keyID = (issued.openAPIObject["data"] as? [String: Any])?["id"] as? String ?? ""
         try await call("DELETE /api/v1/projects/{projectId}/keys/{keyId}", document: keyID, headers: bearer)
+        try await walkSources(apiKey: apiKey)
         let (doomed, _) = try await createProject("Doomed")
         try await call("DELETE /api/v1/projects/{projectId}", project: doomed, headers: bearer)
         let second = try await client.send(.post, "/api/v1/auth/login", json: login)
         let secondToken = second.headers[values: .setCookie].first?.split(separator: ";").first?.dropFirst("lore_session=".count)
         try await call("POST /api/v1/auth/logout", headers: [.authorization: "Bearer \(secondToken ?? "")"])
+    }
+
+    /// The sources routes the way they succeed, on a repository made here; and a write to a
+    /// document the source holds (409 `source_owned`).
+    mutating func walkSources(apiKey: HTTPFields) async throws {
+        let repository = try GitRepositoryFixture()
+        try repository.write("notes/owned.md", "# Owned\n\nFrom the repository.\n")
+        let head = try repository.commit("first")
+        let created = try await call("POST /api/v1/projects/{projectId}/sources", headers: bearer,
+                                     json: #"{"url": "\#(repository.path)", "pathPrefix": "repo/"}"#)
+        let id = (created.openAPIObject["data"] as? [String: Any])?["id"] as? String ?? ""
+        try await call("GET /api/v1/projects/{projectId}/sources", headers: apiKey)
+        try await call("PATCH /api/v1/projects/{projectId}/sources/{sourceId}", document: id, headers: bearer, json: #"{"intervalSeconds": 600}"#)
+        try await call("POST /api/v1/projects/{projectId}/sources/{sourceId}/sync", document: id, headers: apiKey)
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let source = try await call("GET /api/v1/projects/{projectId}/sources/{sourceId}", document: id, headers: apiKey)
+            if (source.openAPIObject["data"] as? [String: Any])?["lastCommit"] as? String == head { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let owned = try await client.send(.get, filled("GET /api/v1/projects/{projectId}/documents/by-path") + "?path=repo/notes/owned.md",
+                                          headers: apiKey, json: nil)
+        let ownedID = (owned.openAPIObject["data"] as? [String: Any])?["id"] as? String ?? ""
+        let refused = try await call("DELETE /api/v1/projects/{projectId}/documents/{documentId}", document: ownedID, headers: apiKey)
+        #expect(refused.status == .conflict && (refused.openAPIObject["error"] as? [String: Any])?["code"] as? String == "source_owned")
+        try await call("POST /api/v1/projects/{projectId}/sources", headers: bearer,
+                       json: #"{"url": "\#(repository.path)", "pathPrefix": "repo/inner/"}"#)
+        try await call("DELETE /api/v1/projects/{projectId}/sources/{sourceId}", document: id, headers: bearer)
     }
 
     /// Every error status that a client can cause, by route.
@@ -358,6 +399,7 @@ struct OpenAPIExercise {
         String(route.split(separator: " ")[1]).replacingOccurrences(of: "{projectId}", with: project)
             .replacingOccurrences(of: "{documentId}", with: UUID().uuidString.lowercased())
             .replacingOccurrences(of: "{keyId}", with: UUID().uuidString.lowercased())
+            .replacingOccurrences(of: "{sourceId}", with: UUID().uuidString.lowercased())
     }
 
     private mutating func provokeConflicts() async throws {

@@ -171,6 +171,9 @@ public struct CachedStore<Base: Store>: Store {
     public func documents(in projectID: UUID, filter: DocumentFilter, sort: DocumentSort, page: PageRequest) async throws -> Page<DocumentSummary> {
         try await base.documents(in: projectID, filter: filter, sort: sort, page: page)
     }
+    public func documentSources(_ documentIDs: [UUID]) async throws -> [UUID: DocumentSource] {
+        try await base.documentSources(documentIDs)
+    }
     public func contentHashes(in projectID: UUID) async throws -> [String: String] { try await base.contentHashes(in: projectID) }
     public func deleteDocument(id: UUID, in projectID: UUID) async throws {
         try await base.deleteDocument(id: id, in: projectID)
@@ -210,4 +213,30 @@ public struct CachedStore<Base: Store>: Store {
 
     public func totals() async throws -> StoreTotals { try await base.totals() }
     public func changes() -> AsyncStream<StoreChange> { base.changes() }
+}
+
+// MARK: Sources (not cached: a sync's claim must always see the database)
+
+extension CachedStore {
+    public func createSource(_ source: Source) async throws -> Source { try await base.createSource(source) }
+    public func sources(in projectID: UUID, page: PageRequest) async throws -> Page<Source> { try await base.sources(in: projectID, page: page) }
+    public func source(id: UUID, in projectID: UUID) async throws -> Source { try await base.source(id: id, in: projectID) }
+    public func updateSource(id: UUID, in projectID: UUID, with update: SourceUpdate) async throws -> Source {
+        try await base.updateSource(id: id, in: projectID, with: update)
+    }
+    public func deleteSource(id: UUID, in projectID: UUID) async throws { try await base.deleteSource(id: id, in: projectID) }
+    public func dueSources(at now: Date, limit: Int) async throws -> [Source] { try await base.dueSources(at: now, limit: limit) }
+    public func claimSync(of sourceID: UUID, in projectID: UUID, until: Date, now: Date) async throws -> SyncLease? {
+        try await base.claimSync(of: sourceID, in: projectID, until: until, now: now)
+    }
+    public func renewSync(_ lease: SyncLease, until: Date) async throws -> Bool { try await base.renewSync(lease, until: until) }
+    public func sourceFiles(of sourceID: UUID, in projectID: UUID) async throws -> [String: SourceFile] {
+        try await base.sourceFiles(of: sourceID, in: projectID)
+    }
+    public func applySync(_ plan: SourceSyncPlan, lease: SyncLease) async throws -> SourceSyncOutcome {
+        try await base.applySync(plan, lease: lease)
+    }
+    public func recordSyncFailure(_ lease: SyncLease, message: String, at time: Date) async throws {
+        try await base.recordSyncFailure(lease, message: message, at: time)
+    }
 }

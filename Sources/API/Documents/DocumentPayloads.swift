@@ -45,6 +45,8 @@ struct DocumentResponse: Encodable {
     var embeddingStatus: EmbeddingStatus
     var createdAt: Date
     var updatedAt: Date
+    /// Where the document came from, when a Git source holds it (left out otherwise).
+    var source: DocumentSource?
 
     init(_ document: Document, includeContent: Bool = true) {
         self.init(DocumentSummary(document))
@@ -64,6 +66,7 @@ struct DocumentResponse: Encodable {
         embeddingStatus = summary.embeddingStatus
         createdAt = summary.createdAt
         updatedAt = summary.updatedAt
+        source = summary.source
     }
 
     /// The entity tag of a document version: `"v<version>"`.

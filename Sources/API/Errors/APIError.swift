@@ -18,6 +18,8 @@ public enum APIError: Error, Sendable, Equatable {
     case forbidden(String)
     case notFound(String)
     case conflict(String, details: [FieldProblem] = [])
+    /// A write to a document a Git source holds (SPEC §11): 409 `source_owned`.
+    case sourceOwned(String)
     case payloadTooLarge(String)
     case unsupportedMediaType(String)
     case validation(String, details: [FieldProblem])
@@ -37,7 +39,7 @@ public enum APIError: Error, Sendable, Equatable {
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
         case .notFound: .notFound
-        case .conflict: .conflict
+        case .conflict, .sourceOwned: .conflict
         case .payloadTooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
         case .validation: .unprocessableContent
@@ -55,6 +57,7 @@ public enum APIError: Error, Sendable, Equatable {
         case .forbidden: "forbidden"
         case .notFound: "not_found"
         case .conflict: "conflict"
+        case .sourceOwned: "source_owned"
         case .payloadTooLarge: "payload_too_large"
         case .unsupportedMediaType: "unsupported_media_type"
         case .validation: "validation_error"
@@ -68,7 +71,7 @@ public enum APIError: Error, Sendable, Equatable {
     var message: String {
         switch self {
         case .badRequest(let message), .unauthorized(let message), .forbidden(let message), .notFound(let message),
-             .conflict(let message, _), .payloadTooLarge(let message), .unsupportedMediaType(let message),
+             .conflict(let message, _), .sourceOwned(let message), .payloadTooLarge(let message), .unsupportedMediaType(let message),
              .validation(let message, _), .methodNotAllowed(let message), .internal(let message),
              .unavailable(let message):
             message

@@ -43,6 +43,8 @@ enum ErrorMapping {
         case .staleVersion(let expected, let actual):
             return .conflict("version \(expected) is stale: the document is at version \(actual)",
                              details: [.init(field: "version", message: "the current version is \(actual)")])
+        case .sourceOwned:
+            return .sourceOwned(error.description)
         case .storage:
             return .unavailable("the database is unavailable; try again shortly")
         }

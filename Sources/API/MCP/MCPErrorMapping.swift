@@ -90,6 +90,10 @@ enum MCPErrorMapping {
             return Failure(code: "conflict",
                            message: "The document changed while this call ran (it is now at version \(actual)). Read it again with read_document, then retry.",
                            field: "version")
+        case .sourceOwned(let path):
+            return Failure(code: "source_owned",
+                           message: "'\(path)' comes from the project's Git repository, which is its truth: change the file there and the next sync brings the change. Write your own notes at a path outside the source's folder.",
+                           field: "path")
         case .storage:
             return Failure(code: "unavailable", message: "Lore's database could not complete the call. Retry in a moment.")
         }

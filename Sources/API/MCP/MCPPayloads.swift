@@ -20,6 +20,7 @@ extension DocumentResponse {
                                                       EmbeddingStatus.allCases.map(\.rawValue)),
             "createdAt": JSONSchema.string("ISO-8601 UTC time of creation."),
             "updatedAt": JSONSchema.string("ISO-8601 UTC time of the last change."),
+            "source": sourceSchema,
         ]
         var required = ["id", "projectId", "path", "title", "tags", "metadata", "version", "contentHash", "embeddingStatus", "createdAt", "updatedAt"]
         if withContent {
@@ -29,6 +30,13 @@ extension DocumentResponse {
         return JSONSchema.object(properties, required: required)
     }
 }
+
+/// The provenance of a document a Git source holds (SPEC §11), in documents and search hits.
+let sourceSchema = JSONSchema.object([
+    "id": JSONSchema.string("The source's id (UUID)."),
+    "commit": JSONSchema.string("The commit the content is from (40 hex digits)."),
+    "path": JSONSchema.string("The file's path in the repository."),
+], required: ["id", "commit", "path"], description: "Present when the document comes from a Git source: it is read-only here; change the file in the repository.")
 
 extension CallTool.Result {
     /// A successful result: `text` for the model, `structured` for programs, encoded as the HTTP

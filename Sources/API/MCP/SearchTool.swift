@@ -64,6 +64,7 @@ enum SearchTool: MCPTool {
                     "index": JSONSchema.integer("Position of the best passage in the document, from 0."),
                     "heading": JSONSchema.string("Heading trail of the best passage ('Auth > Tokens'); empty before any heading."),
                 ], required: ["index", "heading"]),
+                "source": sourceSchema,
             ], required: ["documentId", "projectId", "path", "title", "score", "snippet", "matchedBy", "ranks", "chunk"])),
         ], required: ["query", "mode", "requestedMode", "fallbackReason", "offset", "limit", "total", "tookMs", "syntax", "relaxed",
                      "truncated", "hits"]))
@@ -98,7 +99,8 @@ enum SearchTool: MCPTool {
         for (index, hit) in response.hits.enumerated() {
             let heading = hit.chunk.heading.isEmpty ? "" : " § \(hit.chunk.heading)"
             lines.append("")
-            lines.append("\(index + 1). \(hit.path) — \(hit.title)\(heading)")
+            let origin = hit.source.map { " (from Git, commit \($0.commit.prefix(12)))" } ?? ""
+            lines.append("\(index + 1). \(hit.path) — \(hit.title)\(heading)\(origin)")
             lines.append("   \(plain(hit.snippet))")
         }
         lines.append("")

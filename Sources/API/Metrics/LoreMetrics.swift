@@ -32,6 +32,34 @@ public final class LoreMetrics: Sendable {
         _ = registry.makeCounter(descriptor: Self.cacheMissesDescriptor)
         _ = registry.makeCounter(descriptor: Self.queryCacheHitsDescriptor)
         _ = registry.makeCounter(descriptor: Self.queryCacheMissesDescriptor)
+        _ = registry.makeCounter(descriptor: Self.syncChangesDescriptor)
+        _ = registry.makeDurationHistogram(descriptor: Self.syncDurationDescriptor, buckets: Self.syncBuckets)
+        _ = registry.makeDurationHistogram(descriptor: Self.syncLagDescriptor, buckets: Self.syncBuckets)
+    }
+
+    static let syncBuckets: [Duration] = [
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5),
+        .seconds(10), .seconds(30), .seconds(60), .seconds(300), .seconds(900), .seconds(3600),
+    ]
+
+    /// Records a finished sync: how long it took, how long after its head commit the commit became
+    /// searchable, and how many documents it changed.
+    func recordSync(duration: Duration, lag: TimeInterval?, documentsChanged: Int) {
+        registry.makeDurationHistogram(descriptor: Self.syncDurationDescriptor, buckets: Self.syncBuckets).record(duration)
+        if let lag { registry.makeDurationHistogram(descriptor: Self.syncLagDescriptor, buckets: Self.syncBuckets).record(.seconds(max(0, lag))) }
+        registry.makeCounter(descriptor: Self.syncChangesDescriptor).increment(by: Int64(documentsChanged))
+    }
+
+    private static var syncDurationDescriptor: MetricNameDescriptor {
+        descriptor("lore_sync_duration_seconds", "How long a source's sync took, from fetch to commit.")
+    }
+
+    private static var syncLagDescriptor: MetricNameDescriptor {
+        descriptor("lore_sync_lag_seconds", "How long after its head commit was made a sync made it searchable.")
+    }
+
+    private static var syncChangesDescriptor: MetricNameDescriptor {
+        descriptor("lore_sync_documents_changed_total", "Documents created, updated, moved or deleted by source syncs.")
     }
 
     /// Counts a query embedding answered from the query cache (`hit`) or by the embedder.

@@ -46,9 +46,9 @@ extension OpenAPISpec {
                                       headers: ["ETag"])],
                     errors: [401, 403, 404, 409, 413, 415, 422, 500]),
                 "delete": operation(
-                    "deleteDocument", tag: "Documents", summary: "Deletes a document.", access: .project,
-                    parameters: document, success: [Success(status: 204, description: "Deleted.")],
-                    errors: [401, 403, 404, 500]),
+                    "deleteDocument", tag: "Documents", summary: "Deletes a document; 409 `source_owned` when a Git source holds it.",
+                    access: .project, parameters: document, success: [Success(status: 204, description: "Deleted.")],
+                    errors: [401, 403, 404, 409, 500]),
             ],
         ]
     }

@@ -47,6 +47,25 @@ extension OpenAPISpec {
                 "semanticRatio": S.nullable(["type": "number", "minimum": 0, "maximum": 1, "default": 0.5]),
                 "maxTokens": S.nullable(S.integer(minimum: AnswerBudget.allowed.lowerBound, maximum: AnswerBudget.allowed.upperBound)),
             ], required: ["q"]),
+            "SourceCreateInput": input([
+                "kind": S.nullable(S.enumeration(SourceKind.allCases.map(\.rawValue), default: "git")),
+                "url": S.string(minLength: 1, maxLength: 2_048, description: """
+                    An absolute local path, file://, https:// or ssh:// (a user name only: credentials come from the \
+                    server's environment or SSH agent, never from the API).
+                    """),
+                "ref": S.nullable(S.string(minLength: 1, maxLength: 200, description: "A branch or tag; default main.")),
+                "include": S.nullable(S.array(of: S.string(minLength: 1, maxLength: 256), maxItems: 64)),
+                "exclude": S.nullable(S.array(of: S.string(minLength: 1, maxLength: 256), maxItems: 64)),
+                "pathPrefix": S.nullable(S.string(description: "The project folder the files land in; default the whole project.")),
+                "intervalSeconds": S.nullable(S.integer(minimum: Source.intervalRange.lowerBound, maximum: Source.intervalRange.upperBound,
+                                                        default: Source.defaultIntervalSeconds)),
+            ], required: ["url"]),
+            "SourceUpdateInput": input([
+                "ref": S.nullable(S.string(minLength: 1, maxLength: 200)),
+                "include": S.nullable(S.array(of: S.string(minLength: 1, maxLength: 256), maxItems: 64)),
+                "exclude": S.nullable(S.array(of: S.string(minLength: 1, maxLength: 256), maxItems: 64)),
+                "intervalSeconds": S.nullable(S.integer(minimum: Source.intervalRange.lowerBound, maximum: Source.intervalRange.upperBound)),
+            ], required: []),
             "ProjectKeyCreateInput": input([
                 "name": Schema.string(minLength: 1, maxLength: 100, description: "What the key is for: 1–100 characters after trimming, no control characters.")
                     .merging(["pattern": OpenAPIValue(.string(visibleText))]),

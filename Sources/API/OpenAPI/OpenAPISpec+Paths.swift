@@ -107,6 +107,43 @@ extension OpenAPISpec {
                     success: [Success(status: 201, description: "The key's record with `key`.", schema: "ProjectKeyWithSecretEnvelope")],
                     errors: [401, 403, 404, 409, 413, 415, 422, 500]),
             ],
+            "/api/v1/projects/{projectId}/sources": [
+                "get": operation(
+                    "listSources", tag: "Sources", summary: "The project's Git sources, oldest first, with their sync state.",
+                    access: .project, parameters: project + ["Offset", "Limit"],
+                    success: [Success(status: 200, description: "A page of sources.", schema: "SourceListEnvelope")],
+                    errors: [401, 403, 404, 422, 500]),
+                "post": operation(
+                    "createSource", tag: "Sources",
+                    summary: "Adds a Git source (owner or an unconfined write key) and syncs it; the webhook secret is shown this once.",
+                    access: .project, parameters: project, body: "SourceCreateInput",
+                    success: [Success(status: 201, description: "The source with `webhookSecret`.", schema: "SourceWithSecretEnvelope")],
+                    errors: [401, 403, 404, 409, 413, 415, 422, 500]),
+            ],
+            "/api/v1/projects/{projectId}/sources/{sourceId}": [
+                "get": operation(
+                    "getSource", tag: "Sources", summary: "A source and its sync state.", access: .project,
+                    parameters: project + ["SourceId"],
+                    success: [Success(status: 200, description: "The source.", schema: "SourceEnvelope")],
+                    errors: [401, 403, 404, 500]),
+                "patch": operation(
+                    "updateSource", tag: "Sources", summary: "Changes a source's ref, filters or interval; new filters compare the whole tree at the next sync.",
+                    access: .project, parameters: project + ["SourceId"], body: "SourceUpdateInput",
+                    success: [Success(status: 200, description: "The source.", schema: "SourceEnvelope")],
+                    errors: [401, 403, 404, 413, 415, 422, 500]),
+                "delete": operation(
+                    "deleteSource", tag: "Sources", summary: "Deletes a source and every document it holds.", access: .project,
+                    parameters: project + ["SourceId"], success: [Success(status: 204, description: "Deleted.")],
+                    errors: [401, 403, 404, 500]),
+            ],
+            "/api/v1/projects/{projectId}/sources/{sourceId}/sync": ["post": operation(
+                "syncSource", tag: "Sources", summary: """
+                    Syncs the source now. Also the push webhook: accepted without a key when `X-Hub-Signature-256` \
+                    (GitHub, Gitea: HMAC-SHA256 of the body with the source's secret) or `X-Gitlab-Token` proves the secret.
+                    """,
+                access: .project, parameters: project + ["SourceId"],
+                success: [Success(status: 202, description: "The sync is under way; the source as it stands.", schema: "SourceEnvelope")],
+                errors: [401, 403, 404, 413, 415, 500])],
             "/api/v1/projects/{projectId}/keys/{keyId}": ["delete": operation(
                 "revokeProjectKey", tag: "Keys", summary: "Revokes a key: every instance refuses it at once.",
                 access: .user, parameters: project + ["KeyId"], success: [Success(status: 204, description: "Revoked.")],

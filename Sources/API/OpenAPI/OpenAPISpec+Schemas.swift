@@ -20,8 +20,18 @@ extension OpenAPISpec {
             "ProjectWithKey": S.object(projectProperties.merging([
                 "apiKey": ["type": "string", "pattern": "^lore_", "description": "Shown once: on creation and rotation."],
             ]) { first, _ in first }),
-            "DocumentSummary": S.object(documentProperties),
-            "Document": S.object(documentProperties.merging(["content": S.string]) { first, _ in first }),
+            "DocumentSummary": S.object(documentProperties, required: documentRequired),
+            "Document": S.object(documentProperties.merging(["content": S.string]) { first, _ in first },
+                                 required: documentRequired + ["content"]),
+            "DocumentSource": S.object([
+                "id": S.uuid,
+                "commit": ["type": "string", "pattern": "^[0-9a-f]{40,64}$", "description": "The commit the content is from."],
+                "path": S.string(description: "The file's path in the repository."),
+            ]),
+            "Source": S.object(sourceProperties),
+            "SourceWithSecret": S.object(sourceProperties.merging([
+                "webhookSecret": S.string(description: "Shown this once: the secret of push webhooks (GitHub/Gitea HMAC, GitLab token)."),
+            ]) { first, _ in first }),
             "BulkItemResult": S.object([
                 "index": S.count,
                 "path": S.string,
@@ -40,7 +50,8 @@ extension OpenAPISpec {
                     "additionalProperties": S.integer(minimum: 1),
                 ],
                 "chunk": S.object(["index": S.count, "heading": S.string(description: "The heading trail, e.g. `Auth > Tokens`.")]),
-            ]),
+                "source": S.ref("DocumentSource"),
+            ], required: ["documentId", "projectId", "path", "title", "score", "snippet", "matchedBy", "ranks", "chunk"]),
             "ProjectKey": S.object(keyProperties),
             "ProjectKeyWithSecret": S.object(keyProperties.merging([
                 "key": ["type": "string", "pattern": "^lore_", "description": "Shown this once."],
@@ -57,6 +68,7 @@ extension OpenAPISpec {
                 "code": S.enumeration([
                     "unauthorized", "forbidden", "not_found", "conflict", "payload_too_large", "unsupported_media_type",
                     "validation_error", "rate_limited", "method_not_allowed", "bad_request", "internal_error", "unavailable",
+                    "source_owned",
                 ]),
                 "message": S.string,
                 "details": S.array(of: S.ref("FieldProblem")),
@@ -69,6 +81,7 @@ extension OpenAPISpec {
             "id": Schema.uuid, "ownerId": Schema.uuid, "name": Schema.string, "slug": Schema.string,
             "description": Schema.string, "apiKeyPrefix": Schema.string, "stats": Schema.ref("ProjectStats"),
             "createdAt": Schema.dateTime, "updatedAt": Schema.dateTime,
+            "source": Schema.ref("DocumentSource"),
         ]
     }
 
@@ -82,6 +95,30 @@ extension OpenAPISpec {
             "lastUsedAt": Schema.nullable(Schema.dateTime.merging(["description": "To within a minute; null if never used."])),
             "expiresAt": Schema.nullable(Schema.dateTime),
         ]
+    }
+
+    private static var sourceProperties: [String: OpenAPIValue] {
+        [
+            "id": Schema.uuid, "projectId": Schema.uuid, "kind": Schema.enumeration(SourceKind.allCases.map(\.rawValue)),
+            "url": Schema.string(description: "The repository, credentials removed."),
+            "ref": Schema.string, "include": Schema.array(of: Schema.string), "exclude": Schema.array(of: Schema.string),
+            "pathPrefix": Schema.string(description: "The project folder the files land in: empty, or ending with '/'."),
+            "intervalSeconds": Schema.integer(minimum: Source.intervalRange.lowerBound, maximum: Source.intervalRange.upperBound),
+            "status": Schema.enumeration(SourceStatus.allCases.map(\.rawValue)),
+            "lastCommit": Schema.nullable(["type": "string", "pattern": "^[0-9a-f]{40,64}$"]),
+            "lastSyncedAt": Schema.nullable(Schema.dateTime),
+            "lastError": Schema.nullable(Schema.string),
+            "documents": Schema.count,
+            "createdAt": Schema.dateTime,
+            "progress": Schema.nullable(Schema.object([
+                "phase": Schema.enumeration(["fetching", "comparing", "reading", "applying"]),
+                "done": Schema.count, "total": Schema.count,
+            ])),
+        ]
+    }
+
+    private static var documentRequired: [String] {
+        documentProperties.keys.filter { $0 != "source" }
     }
 
     private static var documentProperties: [String: OpenAPIValue] {
@@ -126,6 +163,9 @@ extension OpenAPISpec {
             "ProjectListEnvelope": S.envelope(S.array(of: S.ref("Project")), meta: "ListMeta"),
             "ProjectKeyWithSecretEnvelope": S.envelope(S.ref("ProjectKeyWithSecret")),
             "ProjectKeyListEnvelope": S.envelope(S.array(of: S.ref("ProjectKey")), meta: "ListMeta"),
+            "SourceEnvelope": S.envelope(S.ref("Source")),
+            "SourceWithSecretEnvelope": S.envelope(S.ref("SourceWithSecret")),
+            "SourceListEnvelope": S.envelope(S.array(of: S.ref("Source")), meta: "ListMeta"),
             "DocumentEnvelope": S.envelope(S.ref("Document")),
             "DocumentListEnvelope": S.envelope(S.array(of: S.ref("DocumentSummary")), meta: "ListMeta"),
             "BulkResultEnvelope": S.envelope(S.array(of: S.ref("BulkItemResult")), meta: "BulkMeta"),

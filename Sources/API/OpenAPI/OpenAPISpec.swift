@@ -23,6 +23,7 @@ enum OpenAPISpec {
                 ["name": "Auth", "description": "Registration and sessions."],
                 ["name": "Projects", "description": "A user's projects and their full-access API keys."],
                 ["name": "Keys", "description": "Scoped API keys: read or write, optionally one folder and an expiry (least privilege for agents)."],
+                ["name": "Sources", "description": "Git repositories a project follows: synced on an interval and on push webhooks; their documents are read-only through the API."],
                 ["name": "Documents", "description": "A project's documents."],
                 ["name": "Search", "description": "Full-text, semantic and hybrid search."],
                 ["name": "MCP", "description": "The Model Context Protocol endpoint for coding agents."],

@@ -124,24 +124,6 @@ struct EvalJSON: Codable {
     }
 }
 
-/// Progress of a run with several phases, each with its own bar.
-final class PhaseProgress: @unchecked Sendable {
-    private var phase = ""
-    private var reporter: ProgressReporter?
-    private let lock = NSLock()
-
-    func update(phase: String, done: Int, total: Int) {
-        lock.lock()
-        if phase != self.phase {
-            self.phase = phase
-            reporter = ProgressReporter(label: phase)
-        }
-        let current = reporter
-        lock.unlock()
-        current?.update(done: done, total: total)
-    }
-}
-
 /// `lore eval --compare A.json B.json`: every mode and measure both reports hold, compared per query.
 enum EvalComparison {
     struct Row: Encodable {

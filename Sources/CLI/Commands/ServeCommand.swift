@@ -50,6 +50,8 @@ struct ServeArguments: AppArguments {
     var registrationEnabled: Bool
     var embedderSettings: EmbedderSettings
     var rateLimits: RateLimitSettings
+    var sourcesDirectory: URL?
+    var sourcesAllowLocalPaths: Bool
 
     init(command: ServeCommand) throws {
         let settings = command.settings
@@ -61,5 +63,7 @@ struct ServeArguments: AppArguments {
         registrationEnabled = settings.registrationEnabled
         embedderSettings = try EmbedderSettings(environment: settings.variables)
         rateLimits = try RateLimitSettings(environment: settings.variables)
+        sourcesDirectory = settings.sourcesDirectory
+        sourcesAllowLocalPaths = settings.sourcesAllowLocalPaths
     }
 }

@@ -23,6 +23,8 @@ public struct Document: Codable, Sendable, Equatable, Identifiable {
     public var embeddingStatus: EmbeddingStatus
     public var createdAt: Date
     public var updatedAt: Date
+    /// Set when a Git source holds the document (only a sync writes it then).
+    public var source: DocumentSource? = nil
 }
 
 /// A document without its content, as lists return it.
@@ -38,6 +40,7 @@ public struct DocumentSummary: Codable, Sendable, Equatable, Identifiable {
     public var embeddingStatus: EmbeddingStatus
     public var createdAt: Date
     public var updatedAt: Date
+    public var source: DocumentSource?
 
     public init(_ document: Document) {
         id = document.id
@@ -51,6 +54,7 @@ public struct DocumentSummary: Codable, Sendable, Equatable, Identifiable {
         embeddingStatus = document.embeddingStatus
         createdAt = document.createdAt
         updatedAt = document.updatedAt
+        source = document.source
     }
 }
 

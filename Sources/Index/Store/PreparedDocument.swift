@@ -122,6 +122,13 @@ extension PreparedDocument {
 }
 
 extension Document {
+    /// Invariant (SPEC §11): a document a Git source holds is written only by that source's sync;
+    /// every client write (HTTP, MCP, the command line) reaches the stores' write functions,
+    /// which call this on the stored document first.
+    func requireClientWritable() throws(IndexError) {
+        if source != nil { throw .sourceOwned(path: path) }
+    }
+
     /// After a rewrite from `prepared` stored `addedChunks` new chunks: the document waits for
     /// vectors again when it has new chunks or was stored while embeddings were off; otherwise
     /// its status stays.

@@ -53,6 +53,42 @@ public protocol KeyStore: Sendable {
     func recordKeyUse(id: UUID, at time: Date) async throws
 }
 
+/// A project's Git sources (SPEC §11) and the state of their syncs.
+///
+/// Invariant: one sync of a source runs at a time across every process sharing the database. A
+/// sync first claims the source (``claimSync(of:in:until:now:)``), renews the claim while it
+/// works, and applies its whole result in one transaction that also records the new commit
+/// (``applySync(_:lease:)``) — only while the claim is still its own. A process that dies lets
+/// its claim lapse, and its sync left nothing behind.
+public protocol SourceStore: Sendable {
+    /// Adds a source; `.notFound` for an unknown project, `.conflict(field: "pathPrefix")` when
+    /// its folder overlaps another source's, `.conflict(field: "sources")` past
+    /// ``Source/maximumPerProject``.
+    func createSource(_ source: Source) async throws -> Source
+    /// The project's sources, oldest first.
+    func sources(in projectID: UUID, page: PageRequest) async throws -> Page<Source>
+    /// The source; `.notFound` when the project has no such source.
+    func source(id: UUID, in projectID: UUID) async throws -> Source
+    /// Changes a source's settings; a changed filter makes its next sync compare the whole tree.
+    func updateSource(id: UUID, in projectID: UUID, with update: SourceUpdate) async throws -> Source
+    /// Deletes a source and every document it holds.
+    func deleteSource(id: UUID, in projectID: UUID) async throws
+    /// Sources of every project whose interval has passed since their last sync ended and that
+    /// nobody is syncing, most overdue first.
+    func dueSources(at now: Date, limit: Int) async throws -> [Source]
+    /// Claims the source's sync until `until`; `nil` while another claim holds it.
+    func claimSync(of sourceID: UUID, in projectID: UUID, until: Date, now: Date) async throws -> SyncLease?
+    /// Extends a claim; `false` when it is no longer this lease's.
+    func renewSync(_ lease: SyncLease, until: Date) async throws -> Bool
+    /// The documents the source holds, by repository path.
+    func sourceFiles(of sourceID: UUID, in projectID: UUID) async throws -> [String: SourceFile]
+    /// Applies a sync's changes and records its commit, in one transaction, if `lease` still
+    /// holds the source (`.conflict(field: "sync")` otherwise); releases the claim.
+    func applySync(_ plan: SourceSyncPlan, lease: SyncLease) async throws -> SourceSyncOutcome
+    /// Records why a sync failed (and nothing else) and releases the claim.
+    func recordSyncFailure(_ lease: SyncLease, message: String, at time: Date) async throws
+}
+
 /// Documents and their chunks; every write is indexed for full text before it returns.
 public protocol DocumentStore: Sendable {
     /// Creates a document; `.conflict(field: "path")` when the path exists in the project.
@@ -68,6 +104,8 @@ public protocol DocumentStore: Sendable {
     func document(id: UUID, in projectID: UUID) async throws -> Document
     /// The document at this path in the project; `.notFound` otherwise.
     func document(path: String, in projectID: UUID) async throws -> Document
+    /// The provenance of those of `documentIDs` that come from a source (search hits show it).
+    func documentSources(_ documentIDs: [UUID]) async throws -> [UUID: DocumentSource]
     /// A page of documents without content.
     func documents(in projectID: UUID, filter: DocumentFilter, sort: DocumentSort, page: PageRequest) async throws -> Page<DocumentSummary>
     /// Every path of the project with its content hash, for skipping unchanged files on import.
@@ -207,7 +245,7 @@ public protocol InstallationTransfer: Sendable {
 }
 
 /// Everything the application needs of a store.
-public typealias Store = UserStore & ProjectStore & KeyStore & DocumentStore & SessionStore & EmbeddingStore & StoreOperations
+public typealias Store = UserStore & ProjectStore & KeyStore & SourceStore & DocumentStore & SessionStore & EmbeddingStore & StoreOperations
 
 /// A store as a backend implements it: the application's contract and whole-installation transfer.
 public typealias LoreStore = Store & InstallationTransfer

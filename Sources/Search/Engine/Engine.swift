@@ -21,6 +21,8 @@ public struct Engine<EngineStore: Store>: Sendable {
     public let search: SearchService<EngineStore>
     /// The write path: every document write goes through it, and wakes the worker.
     public let indexer: Indexer<EngineStore>
+    /// Git sources: adding, removing and syncing them.
+    public let sources: SourceSyncer<EngineStore>
     let worker: EmbeddingWorker<EngineStore>?
 
     /// An engine over `store` with `embedder` (`nil`: full text only, and `unavailableReason` says
@@ -32,6 +34,7 @@ public struct Engine<EngineStore: Store>: Sendable {
         vectorMemoryBytes: Int = EngineOptions.defaultVectorMemoryBytes, answerTokens: AnswerTokens? = nil,
         queryCacheEntries: Int = QueryEncoder.defaultCacheEntries, queryEncoders: Int? = nil,
         onQueryCacheLookup: @escaping @Sendable (_ hit: Bool) -> Void = { _ in },
+        sourceSettings: SourceSettings = SourceSettings(), onSourceSync: @escaping @Sendable (SourceSyncReport) -> Void = { _ in },
         logger: Logger = Logger(label: "lore.engine")
     ) {
         self.store = store
@@ -48,6 +51,7 @@ public struct Engine<EngineStore: Store>: Sendable {
                                answerTokens: answerTokens, logger: logger)
         let wake = WorkSignal()
         indexer = Indexer(store: store, semantic: semantic, wake: wake)
+        sources = SourceSyncer(store: store, indexer: indexer, settings: sourceSettings, onSync: onSourceSync, logger: logger)
         worker = semantic.map { semantic in
             var worker = EmbeddingWorker(store: store, embedder: semantic.embedder, cache: semantic.cache, logger: logger)
             worker.wake = wake
@@ -71,7 +75,8 @@ public struct Engine<EngineStore: Store>: Sendable {
             let engine = Engine(store: store, embedder: try await options.embedder.makeEmbedder(),
                                 vectorMemoryBytes: options.vectorMemoryBytes, answerTokens: answerTokens,
                                 queryCacheEntries: options.embedder.queryCacheEntries, queryEncoders: options.embedder.queryEncoders,
-                                onQueryCacheLookup: options.onQueryCacheLookup, logger: logger)
+                                onQueryCacheLookup: options.onQueryCacheLookup, sourceSettings: options.sources,
+                                onSourceSync: options.onSourceSync, logger: logger)
             switch engine.embedder {
             case .ready(let model, let dimension):
                 let queries = engine.semantic.map { searcher in
@@ -86,7 +91,8 @@ public struct Engine<EngineStore: Store>: Sendable {
             logger.warning("engine: embedder \(kind) could not be loaded, search runs as full text until it can",
                            metadata: ["error": .string("\(error)")])
             return Engine(store: store, embedder: nil, unavailableReason: "\(error)",
-                          vectorMemoryBytes: options.vectorMemoryBytes, answerTokens: answerTokens, logger: logger)
+                          vectorMemoryBytes: options.vectorMemoryBytes, answerTokens: answerTokens,
+                          sourceSettings: options.sources, onSourceSync: options.onSourceSync, logger: logger)
         }
     }
 
@@ -133,12 +139,19 @@ public struct EngineOptions: Sendable {
     public var vectorMemoryBytes: Int
     /// Told of every query-embedding cache hit (`true`) and miss, for the metrics.
     public var onQueryCacheLookup: @Sendable (_ hit: Bool) -> Void
+    /// Where sources keep their mirrors and which repositories they may name.
+    public var sources: SourceSettings
+    /// Told of every finished sync, for the metrics.
+    public var onSourceSync: @Sendable (SourceSyncReport) -> Void
 
     public init(embedder: EmbedderSettings, vectorMemoryBytes: Int = defaultVectorMemoryBytes,
-                onQueryCacheLookup: @escaping @Sendable (_ hit: Bool) -> Void = { _ in }) {
+                onQueryCacheLookup: @escaping @Sendable (_ hit: Bool) -> Void = { _ in },
+                sources: SourceSettings = SourceSettings(), onSourceSync: @escaping @Sendable (SourceSyncReport) -> Void = { _ in }) {
         self.embedder = embedder
         self.vectorMemoryBytes = vectorMemoryBytes
         self.onQueryCacheLookup = onQueryCacheLookup
+        self.sources = sources
+        self.onSourceSync = onSourceSync
     }
 }
 

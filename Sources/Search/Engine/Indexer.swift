@@ -49,3 +49,20 @@ public struct Indexer<IndexedStore: DocumentStore & EmbeddingStore>: Sendable {
         }
     }
 }
+
+extension Indexer where IndexedStore: SourceStore {
+    /// Applies a source's sync (see ``SourceStore/applySync(_:lease:)``): the worker embeds the
+    /// new chunks, and deleted documents leave the loaded vector index.
+    public func applySync(_ plan: SourceSyncPlan, lease: SyncLease) async throws -> SourceSyncOutcome {
+        defer { wake.notify() }
+        let outcome = try await store.applySync(plan, lease: lease)
+        await forget(outcome.deletedDocumentIDs, in: lease.projectID)
+        return outcome
+    }
+
+    /// Drops deleted documents from the project's loaded vector index.
+    func forget(_ documentIDs: [UUID], in projectID: UUID) async {
+        guard !documentIDs.isEmpty, let index = await semantic?.cache.cachedIndex(for: projectID) else { return }
+        for id in documentIDs { index.remove(documentID: id) }
+    }
+}

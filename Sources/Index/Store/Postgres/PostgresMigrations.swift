@@ -13,6 +13,7 @@ enum PostgresMigrations {
     static let migrations: [(name: String, statements: [String])] = [
         ("v1-documents-and-full-text", v1),
         ("v2-scoped-keys", v2),
+        ("v3-git-sources", v3),
     ]
 
     /// Applies every migration not yet applied, all in one transaction under the lock.
@@ -45,6 +46,37 @@ enum PostgresMigrations {
         }
         return migrations.allSatisfy { applied.contains($0.name) }
     }
+
+    /// Git sources (SPEC §11) and the provenance of the documents they hold. A document's commit
+    /// is its source's `last_commit` (the sync that wrote it recorded both in one transaction).
+    static let v3 = [
+        """
+        CREATE TABLE source (
+            id uuid PRIMARY KEY,
+            project_id uuid NOT NULL REFERENCES project(id) ON DELETE CASCADE,
+            kind text NOT NULL CHECK (kind IN ('git')),
+            url text NOT NULL,
+            ref text NOT NULL,
+            include text[] NOT NULL,
+            exclude text[] NOT NULL,
+            path_prefix text NOT NULL,
+            interval_seconds integer NOT NULL,
+            webhook_secret text NOT NULL,
+            last_commit text,
+            last_synced_at double precision,
+            last_error text,
+            last_attempt_at double precision,
+            needs_full_comparison boolean NOT NULL DEFAULT false,
+            sync_token uuid,
+            sync_lease_until double precision,
+            created_at double precision NOT NULL
+        )
+        """,
+        "CREATE INDEX source_by_project ON source (project_id, created_at)",
+        "ALTER TABLE document ADD COLUMN source_id uuid REFERENCES source(id) ON DELETE CASCADE",
+        "ALTER TABLE document ADD COLUMN source_path text",
+        "CREATE INDEX document_by_source ON document (source_id, source_path) WHERE source_id IS NOT NULL",
+    ]
 
     /// A project's scoped API keys (SPEC §10), by SHA-256 hash only; the project's own key stays
     /// in `project.api_key_hash`.

@@ -13,6 +13,7 @@ extension PostgresStore {
                 SELECT \(unescaped: Self.documentColumns) FROM document d
                 WHERE d.id = \(id) AND d.project_id = \(projectID) FOR UPDATE
                 """, on: connection))
+            try existing.requireClientWritable()
             if let expected = update.expectedVersion, expected != existing.version {
                 throw IndexError.staleVersion(expected: expected, actual: existing.version)
             }
@@ -63,8 +64,9 @@ extension PostgresStore {
     }
 
     public func deleteDocument(id: UUID, in projectID: UUID) async throws {
-        let deleted = try await rows("DELETE FROM document WHERE id = \(id) AND project_id = \(projectID) RETURNING id")
-        guard !deleted.isEmpty else { throw IndexError.notFound(entity: "document") }
+        let deleted = try await rows("DELETE FROM document WHERE id = \(id) AND project_id = \(projectID) AND source_id IS NULL RETURNING id")
+        guard deleted.isEmpty else { return }
+        try await document(id: id, in: projectID).requireClientWritable()
     }
 
     // MARK: Writing inside a transaction
@@ -82,7 +84,10 @@ extension PostgresStore {
         return stored
     }
 
-    func upsert(_ document: PreparedDocument, in projectID: UUID, on connection: PostgresConnection) async throws -> (Document, WriteOutcome) {
+    /// Creates the document or replaces the one at its path. A client (`source` nil) may not
+    /// replace a source's document; a sync may replace its own and adopt a client's.
+    func upsert(_ document: PreparedDocument, in projectID: UUID, source: UUID? = nil,
+                on connection: PostgresConnection) async throws -> (Document, WriteOutcome) {
         let rows = try await rows("""
             SELECT \(unescaped: Self.documentColumns) FROM document d
             WHERE d.project_id = \(projectID) AND d.path = \(document.path) FOR UPDATE
@@ -90,7 +95,9 @@ extension PostgresStore {
         guard let row = rows.first else {
             return (try await insert(document, in: projectID, on: connection), .created)
         }
-        return try await replace(try Self.document(from: row), with: document, on: connection)
+        let existing = try Self.document(from: row)
+        if existing.source?.id != source { try existing.requireClientWritable() }
+        return try await replace(existing, with: document, on: connection)
     }
 
     /// Writes the new state of a document; an identical state changes nothing, not even the version.

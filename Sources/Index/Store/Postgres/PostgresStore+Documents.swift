@@ -5,11 +5,24 @@ extension PostgresStore: DocumentStore {
     /// The columns of a whole document row.
     static let documentColumns = """
         d.id, d.project_id, d.path, d.title, d.content, d.tags, d.metadata::text AS metadata, d.version,
-        d.content_hash, d.embedding_status, d.created_at, d.updated_at
+        d.content_hash, d.embedding_status, d.created_at, d.updated_at, \(sourceColumns)
         """
+    /// A document's provenance (alias `d`): its source, repository path and the source's commit.
+    static let sourceColumns = "d.source_id, d.source_path, (SELECT s.last_commit FROM source s WHERE s.id = d.source_id) AS source_commit"
 
     public func document(id: UUID, in projectID: UUID) async throws -> Document {
         try Self.single(try await rows("SELECT \(unescaped: Self.documentColumns) FROM document d WHERE d.id = \(id) AND d.project_id = \(projectID)"))
+    }
+
+    public func documentSources(_ documentIDs: [UUID]) async throws -> [UUID: DocumentSource] {
+        guard !documentIDs.isEmpty else { return [:] }
+        var sources: [UUID: DocumentSource] = [:]
+        for row in try await rows("""
+            SELECT d.id, \(unescaped: Self.sourceColumns) FROM document d WHERE d.id = ANY(\(documentIDs)) AND d.source_id IS NOT NULL
+            """) {
+            sources[try row.value("id", as: UUID.self)] = try Self.documentSource(from: row)
+        }
+        return sources
     }
 
     public func document(path: String, in projectID: UUID) async throws -> Document {
@@ -25,7 +38,8 @@ extension PostgresStore: DocumentStore {
         let order = sort == .path ? "d.path" : "d.updated_at DESC, d.path"
         sql.append("""
             SELECT d.id, d.project_id, d.path, d.title, '' AS content, d.tags, d.metadata::text AS metadata, d.version,
-                   d.content_hash, d.embedding_status, d.created_at, d.updated_at, count(*) OVER () AS total
+                   d.content_hash, d.embedding_status, d.created_at, d.updated_at, \(Self.sourceColumns),
+                   count(*) OVER () AS total
             FROM document d WHERE \(whereClause) ORDER BY \(order) LIMIT \(sql.bind(page.limit)) OFFSET \(sql.bind(page.offset))
             """)
         let rows = try await rows(sql.query)
@@ -74,6 +88,13 @@ extension PostgresStore: DocumentStore {
             metadata: JSONValue.decodeObject(try row.value("metadata")), version: try row.value("version"),
             contentHash: try row.value("content_hash"),
             embeddingStatus: EmbeddingStatus(rawValue: try row.value("embedding_status")) ?? .pending,
-            createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+            createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"), source: try documentSource(from: row))
+    }
+
+    /// The provenance of a row that has ``sourceColumns``.
+    static func documentSource(from row: PostgresRandomAccessRow) throws -> DocumentSource? {
+        guard let id = try row.value("source_id", as: UUID?.self) else { return nil }
+        return DocumentSource(id: id, commit: try row.value("source_commit", as: String?.self) ?? "",
+                              path: try row.value("source_path", as: String?.self) ?? "")
     }
 }

@@ -22,8 +22,40 @@ enum SQLiteMigrations {
         migrator.registerMigration("v6-scoped-keys") { db in
             try db.execute(sql: v6)
         }
+        migrator.registerMigration("v7-git-sources") { db in
+            try db.execute(sql: v7)
+        }
         return migrator
     }
+
+    /// Git sources (SPEC §11) and the provenance of the documents they hold. A document's commit
+    /// is its source's `last_commit` (the sync that wrote it recorded both in one transaction).
+    static let v7 = """
+        CREATE TABLE source (
+            id TEXT PRIMARY KEY NOT NULL,
+            project_id TEXT NOT NULL REFERENCES project(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('git')),
+            url TEXT NOT NULL,
+            ref TEXT NOT NULL,
+            include TEXT NOT NULL,
+            exclude TEXT NOT NULL,
+            path_prefix TEXT NOT NULL,
+            interval_seconds INTEGER NOT NULL,
+            webhook_secret TEXT NOT NULL,
+            last_commit TEXT,
+            last_synced_at REAL,
+            last_error TEXT,
+            last_attempt_at REAL,
+            needs_full_comparison INTEGER NOT NULL DEFAULT 0,
+            sync_token TEXT,
+            sync_lease_until REAL,
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX source_by_project ON source(project_id, created_at);
+        ALTER TABLE document ADD COLUMN source_id TEXT REFERENCES source(id) ON DELETE CASCADE;
+        ALTER TABLE document ADD COLUMN source_path TEXT;
+        CREATE INDEX document_by_source ON document(source_id, source_path) WHERE source_id IS NOT NULL;
+        """
 
     /// A project's scoped API keys (SPEC §10), by SHA-256 hash only; the project's own key stays
     /// in `project.api_key_hash`.

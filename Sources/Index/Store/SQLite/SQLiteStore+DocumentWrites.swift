@@ -9,8 +9,9 @@ extension SQLiteStore {
 
     public func updateDocument(id: UUID, in projectID: UUID, with update: DocumentUpdate) async throws -> Document {
         try await write { db in
-            let existing = try self.fetchDocument(sql: "SELECT * FROM document WHERE id = ? AND project_id = ?",
+            let existing = try self.fetchDocument(sql: "\(Self.documentSelect) WHERE id = ? AND project_id = ?",
                                                   arguments: [id.key, projectID.key], db: db)
+            try existing.requireClientWritable()
             if let expected = update.expectedVersion, expected != existing.version {
                 throw IndexError.staleVersion(expected: expected, actual: existing.version)
             }
@@ -64,11 +65,13 @@ extension SQLiteStore {
     }
 
     public func deleteDocument(id: UUID, in projectID: UUID) async throws {
-        let deleted = try await write { db in
-            try db.execute(sql: "DELETE FROM document WHERE id = ? AND project_id = ?", arguments: [id.key, projectID.key])
-            return db.changesCount
+        try await write { db in
+            try db.execute(sql: "DELETE FROM document WHERE id = ? AND project_id = ? AND source_id IS NULL",
+                           arguments: [id.key, projectID.key])
+            guard db.changesCount == 0 else { return }
+            try self.fetchDocument(sql: "\(Self.documentSelect) WHERE id = ? AND project_id = ?",
+                                   arguments: [id.key, projectID.key], db: db).requireClientWritable()
         }
-        guard deleted > 0 else { throw IndexError.notFound(entity: "document") }
     }
 
     // MARK: Writing inside a transaction
@@ -88,12 +91,15 @@ extension SQLiteStore {
         return stored
     }
 
-    func upsert(_ document: PreparedDocument, in projectID: UUID, db: Database) throws -> (Document, WriteOutcome) {
+    /// Creates the document or replaces the one at its path. A client (`source` nil) may not
+    /// replace a source's document; a sync may replace its own and adopt a client's.
+    func upsert(_ document: PreparedDocument, in projectID: UUID, source: UUID? = nil, db: Database) throws -> (Document, WriteOutcome) {
         guard let existing = try fetchDocumentIfAny(
-            sql: "SELECT * FROM document WHERE project_id = ? AND path = ?", arguments: [projectID.key, document.path], db: db)
+            sql: "\(Self.documentSelect) WHERE project_id = ? AND path = ?", arguments: [projectID.key, document.path], db: db)
         else {
             return (try insert(document, in: projectID, db: db), .created)
         }
+        if existing.source?.id != source { try existing.requireClientWritable() }
         return try replace(existing, with: document, db: db)
     }
 

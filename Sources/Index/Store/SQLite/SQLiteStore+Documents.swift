@@ -4,7 +4,7 @@ import GRDB
 extension SQLiteStore: DocumentStore {
     public func document(id: UUID, in projectID: UUID) async throws -> Document {
         try await read { db in
-            try self.fetchDocument(sql: "SELECT * FROM document WHERE id = ? AND project_id = ?",
+            try self.fetchDocument(sql: "\(Self.documentSelect) WHERE id = ? AND project_id = ?",
                                    arguments: [id.key, projectID.key], db: db)
         }
     }
@@ -12,7 +12,7 @@ extension SQLiteStore: DocumentStore {
     public func document(path: String, in projectID: UUID) async throws -> Document {
         let path = try DocumentPath.validate(path)
         return try await read { db in
-            try self.fetchDocument(sql: "SELECT * FROM document WHERE project_id = ? AND path = ?",
+            try self.fetchDocument(sql: "\(Self.documentSelect) WHERE project_id = ? AND path = ?",
                                    arguments: [projectID.key, path], db: db)
         }
     }
@@ -31,7 +31,8 @@ extension SQLiteStore: DocumentStore {
                 db,
                 sql: """
                     SELECT d.id, d.project_id, d.path, d.title, d.tags, d.metadata, d.version, d.content_hash,
-                           d.embedding_status, d.created_at, d.updated_at, '' AS content
+                           d.embedding_status, d.created_at, d.updated_at, '' AS content, d.source_id, d.source_path,
+                           \(Self.sourceCommitColumn)
                     FROM document d WHERE \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?
                     """,
                 arguments: StatementArguments(values + [page.limit.databaseValue, page.offset.databaseValue]))
@@ -52,6 +53,25 @@ extension SQLiteStore: DocumentStore {
     }
 
     // MARK: Helpers
+
+    /// The commit a document's source was last synced at, as the column `source_commit`.
+    public func documentSources(_ documentIDs: [UUID]) async throws -> [UUID: DocumentSource] {
+        guard !documentIDs.isEmpty else { return [:] }
+        return try await read { db in
+            var sources: [UUID: DocumentSource] = [:]
+            for row in try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT d.id, d.source_id, d.source_path, \(Self.sourceCommitColumn) FROM document d
+                WHERE d.id IN (SELECT value FROM json_each(?)) AND d.source_id IS NOT NULL
+                """), arguments: [Self.jsonList(documentIDs)]) {
+                sources[row.uuid("id")] = Self.documentSource(from: row)
+            }
+            return sources
+        }
+    }
+
+    static let sourceCommitColumn = "(SELECT s.last_commit FROM source s WHERE s.id = d.source_id) AS source_commit"
+    /// Every column of a document (alias `d`) and its source's commit.
+    static let documentSelect = "SELECT d.*, \(sourceCommitColumn) FROM document d"
 
     /// Adds the SQL conditions of `filter` on the document alias `d`.
     static func appendFilter(_ filter: DocumentFilter, to conditions: inout [String], arguments: inout [any DatabaseValueConvertible]) {
@@ -82,6 +102,12 @@ extension SQLiteStore: DocumentStore {
             content: row["content"], tags: decodeTags(row["tags"]), metadata: JSONValue.decodeObject(row["metadata"]),
             version: row["version"], contentHash: row["content_hash"],
             embeddingStatus: EmbeddingStatus(rawValue: row["embedding_status"]) ?? .pending,
-            createdAt: row.date("created_at"), updatedAt: row.date("updated_at"))
+            createdAt: row.date("created_at"), updatedAt: row.date("updated_at"), source: documentSource(from: row))
+    }
+
+    /// The provenance of a row that has `source_id`, `source_path` and `source_commit`.
+    static func documentSource(from row: Row) -> DocumentSource? {
+        guard let id = (row["source_id"] as String?).flatMap(UUID.init(uuidString:)) else { return nil }
+        return DocumentSource(id: id, commit: row["source_commit"] ?? "", path: row["source_path"] ?? "")
     }
 }

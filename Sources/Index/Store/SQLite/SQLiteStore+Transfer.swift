@@ -39,7 +39,7 @@ extension SQLiteStore: InstallationTransfer {
     public func exportDocuments(projectID: UUID, afterPath: String?, limit: Int) async throws -> [TransferredDocument] {
         try await read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT * FROM document WHERE project_id = ? AND path > ? ORDER BY path LIMIT ?
+                \(Self.documentSelect) WHERE project_id = ? AND path > ? ORDER BY path LIMIT ?
                 """, arguments: [projectID.key, afterPath ?? "", limit])
             return try rows.map { row in
                 let document = Self.document(from: row)
