@@ -29,12 +29,24 @@ struct InstallationCopyTests {
         let (scopedKey, scopedSecret) = try await store.createKey(
             NewProjectKey(name: "reader", access: .read, pathPrefix: "dir/", expiresAt: Date().addingTimeInterval(86_400)),
             in: project.id)
+        // A Git source with its sync state, and a document it holds.
+        let source = try await store.createSource(
+            try NewSource(url: "https://example.com/handbook.git", pathPrefix: "handbook/").validated(projectID: project.id))
+        let lease = try #require(try await store.claimSync(of: source.id, in: project.id, until: Date() + 30, now: Date()))
+        _ = try await store.applySync(SourceSyncPlan(commit: String(repeating: "ab", count: 20), writes: [
+            SourceFileWrite(document: NewDocument(path: "handbook/a.md", content: "# A\nfrom the repository"), repositoryPath: "a.md"),
+        ]), lease: lease)
         let before = try await store.counts()
 
         let copy = try await TemporaryStore.make(target)
         let counts = try await InstallationCopier.copy(from: store, to: copy.store)
         #expect(counts == before)
-        #expect(counts.vectors == 5 && counts.documents == 7 && counts.revokedSessions == 1)
+        #expect(counts.vectors == 5 && counts.documents == 8 && counts.revokedSessions == 1 && counts.sources == 1)
+        // The source keeps its state and secret; its document keeps its provenance.
+        #expect(try await copy.store.source(id: source.id, in: project.id) == store.source(id: source.id, in: project.id))
+        let held = try await copy.store.document(path: "handbook/a.md", in: project.id)
+        #expect(held == (try await store.document(path: "handbook/a.md", in: project.id)))
+        #expect(held.source == DocumentSource(id: source.id, commit: String(repeating: "ab", count: 20), path: "a.md"))
 
         // Keys, passwords, documents and vectors arrive as they were.
         #expect(try await copy.store.grant(apiKey: created.apiKey).project.id == project.id)

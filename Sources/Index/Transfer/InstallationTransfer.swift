@@ -8,29 +8,32 @@ public struct InstallationCounts: Sendable, Equatable, Codable, CustomStringConv
     public var chunks: Int
     public var vectors: Int
     public var revokedSessions: Int
+    public var sources: Int
 
-    public init(users: Int, projects: Int, documents: Int, chunks: Int, vectors: Int, revokedSessions: Int) {
+    public init(users: Int, projects: Int, documents: Int, chunks: Int, vectors: Int, revokedSessions: Int, sources: Int = 0) {
         self.users = users
         self.projects = projects
         self.documents = documents
         self.chunks = chunks
         self.vectors = vectors
         self.revokedSessions = revokedSessions
+        self.sources = sources
     }
 
     public var isEmpty: Bool { users == 0 && projects == 0 && documents == 0 }
 
     public var description: String {
-        "\(users) users, \(projects) projects, \(documents) documents, \(chunks) chunks, \(vectors) vectors, \(revokedSessions) revoked sessions"
+        "\(users) users, \(projects) projects, \(sources) sources, \(documents) documents, \(chunks) chunks, \(vectors) vectors, \(revokedSessions) revoked sessions"
     }
 }
 
-/// A project as stored, with the hash of its API key (the key itself is never stored) and its
-/// scoped keys.
+/// A project as stored, with the hash of its API key (the key itself is never stored), its
+/// scoped keys and its Git sources (their sync state; the mirrors are fetched again).
 public struct TransferredProject: Sendable {
     public var project: Project
     public var apiKeyHash: String
     public var keys: [TransferredKey] = []
+    public var sources: [Source] = []
 }
 
 /// A scoped key as stored: its record and its hash.

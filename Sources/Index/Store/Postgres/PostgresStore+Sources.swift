@@ -16,15 +16,21 @@ extension PostgresStore: SourceStore {
             let prefixes = try await self.rows("SELECT path_prefix FROM source WHERE project_id = \(source.projectId)", on: connection)
                 .map { try $0.value("path_prefix", as: String.self) }
             try SourceFolders.requireRoom(for: source, besides: prefixes)
-            try await connection.query("""
-                INSERT INTO source (id, project_id, kind, url, ref, include, exclude, path_prefix, interval_seconds,
-                                    webhook_secret, created_at)
-                VALUES (\(source.id), \(source.projectId), \(source.kind.rawValue), \(source.url), \(source.ref), \(source.include),
-                        \(source.exclude), \(source.pathPrefix), \(source.intervalSeconds), \(source.webhookSecret),
-                        \(source.createdAt.timeIntervalSince1970))
-                """, logger: self.logger)
+            try await self.insert(source, on: connection)
         }
         return try await self.source(id: source.id, in: source.projectId)
+    }
+
+    /// Writes a source with its sync state (not its claim).
+    func insert(_ source: Source, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            INSERT INTO source (id, project_id, kind, url, ref, include, exclude, path_prefix, interval_seconds, webhook_secret,
+                                last_commit, last_synced_at, last_error, last_attempt_at, needs_full_comparison, created_at)
+            VALUES (\(source.id), \(source.projectId), \(source.kind.rawValue), \(source.url), \(source.ref), \(source.include),
+                    \(source.exclude), \(source.pathPrefix), \(source.intervalSeconds), \(source.webhookSecret),
+                    \(source.lastCommit), \(source.lastSyncedAt?.timeIntervalSince1970), \(source.lastError),
+                    \(source.lastAttemptAt?.timeIntervalSince1970), \(source.needsFullComparison), \(source.createdAt.timeIntervalSince1970))
+            """, logger: logger)
     }
 
     public func sources(in projectID: UUID, page: PageRequest) async throws -> Page<Source> {

@@ -8,12 +8,13 @@ extension PostgresStore: InstallationTransfer {
             SELECT (SELECT count(*) FROM lore_user) AS users, (SELECT count(*) FROM project) AS projects,
                    (SELECT count(*) FROM document) AS documents, (SELECT count(*) FROM chunk) AS chunks,
                    (SELECT count(*) FROM chunk WHERE embedding IS NOT NULL) AS vectors,
-                   (SELECT count(*) FROM revoked_session) AS revoked
+                   (SELECT count(*) FROM revoked_session) AS revoked, (SELECT count(*) FROM source) AS sources
             """)[0]
         func count(_ column: String) throws -> Int { Int(try row.value(column, as: Int64.self)) }
         return InstallationCounts(
             users: try count("users"), projects: try count("projects"), documents: try count("documents"),
-            chunks: try count("chunks"), vectors: try count("vectors"), revokedSessions: try count("revoked"))
+            chunks: try count("chunks"), vectors: try count("vectors"), revokedSessions: try count("revoked"),
+            sources: try count("sources"))
     }
 
     public func exportUsers() async throws -> [User] {
@@ -29,9 +30,15 @@ extension PostgresStore: InstallationTransfer {
             let key = try Self.key(from: row)
             keys[key.projectId, default: []].append(TransferredKey(key: key, hash: try row.value("key_hash")))
         }
+        var sources: [UUID: [Source]] = [:]
+        for row in try await rows("\(unescaped: Self.sourceSelect) ORDER BY s.created_at, s.id") {
+            let source = try Self.source(from: row)
+            sources[source.projectId, default: []].append(source)
+        }
         return try await rows("SELECT * FROM project ORDER BY created_at, id").map { row in
             let project = try Self.project(from: row)
-            return TransferredProject(project: project, apiKeyHash: try row.value("api_key_hash"), keys: keys[project.id] ?? [])
+            return TransferredProject(project: project, apiKeyHash: try row.value("api_key_hash"), keys: keys[project.id] ?? [],
+                                      sources: sources[project.id] ?? [])
         }
     }
 
@@ -77,6 +84,7 @@ extension PostgresStore: InstallationTransfer {
             for item in projects {
                 try await self.insert(item.project, apiKeyHash: item.apiKeyHash, on: connection)
                 for key in item.keys { try await self.insert(key.key, hash: key.hash, on: connection) }
+                for source in item.sources { try await self.insert(source, on: connection) }
             }
         }
     }
@@ -87,11 +95,12 @@ extension PostgresStore: InstallationTransfer {
                 let document = item.document
                 try await connection.query("""
                     INSERT INTO document (id, project_id, path, title, content, tags, metadata, version, content_hash,
-                                          embedding_status, created_at, updated_at)
+                                          embedding_status, created_at, updated_at, source_id, source_path)
                     VALUES (\(document.id), \(document.projectId), \(document.path), \(document.title), \(document.content),
                             \(document.tags), \(JSONValue.encodeObject(document.metadata))::jsonb, \(document.version),
                             \(document.contentHash), \(document.embeddingStatus.rawValue),
-                            \(document.createdAt.timeIntervalSince1970), \(document.updatedAt.timeIntervalSince1970))
+                            \(document.createdAt.timeIntervalSince1970), \(document.updatedAt.timeIntervalSince1970),
+                            \(document.source?.id), \(document.source?.path))
                     """, logger: self.logger)
                 for chunk in item.chunks {
                     let embedding = chunk.embedding.map { ByteBuffer(bytes: VectorBlob.encode($0)) }

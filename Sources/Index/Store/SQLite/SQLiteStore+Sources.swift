@@ -13,13 +13,7 @@ extension SQLiteStore: SourceStore {
             }
             let prefixes = try String.fetchAll(db, sql: "SELECT path_prefix FROM source WHERE project_id = ?", arguments: [source.projectId.key])
             try SourceFolders.requireRoom(for: source, besides: prefixes)
-            try db.execute(sql: """
-                INSERT INTO source (id, project_id, kind, url, ref, include, exclude, path_prefix, interval_seconds,
-                                    webhook_secret, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [source.id.key, source.projectId.key, source.kind.rawValue, source.url, source.ref,
-                                 Self.encodeTags(source.include), Self.encodeTags(source.exclude), source.pathPrefix,
-                                 source.intervalSeconds, source.webhookSecret, source.createdAt.storedValue])
+            try Self.insert(source, db: db)
         }
         return try await self.source(id: source.id, in: source.projectId)
     }
@@ -180,6 +174,18 @@ extension SQLiteStore: SourceStore {
     }
 
     // MARK: Rows
+
+    /// Writes a source with its sync state (not its claim).
+    static func insert(_ source: Source, db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO source (id, project_id, kind, url, ref, include, exclude, path_prefix, interval_seconds, webhook_secret,
+                                last_commit, last_synced_at, last_error, last_attempt_at, needs_full_comparison, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [source.id.key, source.projectId.key, source.kind.rawValue, source.url, source.ref,
+                             encodeTags(source.include), encodeTags(source.exclude), source.pathPrefix, source.intervalSeconds,
+                             source.webhookSecret, source.lastCommit, source.lastSyncedAt?.storedValue, source.lastError,
+                             source.lastAttemptAt?.storedValue, source.needsFullComparison, source.createdAt.storedValue])
+    }
 
     static func fetchSource(id: UUID, in projectID: UUID, db: Database) throws -> Source {
         guard let row = try Row.fetchOne(db, sql: "\(sourceSelect) WHERE s.id = ? AND s.project_id = ?", arguments: [id.key, projectID.key]) else {

@@ -9,7 +9,7 @@ extension SQLiteStore: InstallationTransfer {
                 users: try count("SELECT COUNT(*) FROM user"), projects: try count("SELECT COUNT(*) FROM project"),
                 documents: try count("SELECT COUNT(*) FROM document"), chunks: try count("SELECT COUNT(*) FROM chunk"),
                 vectors: try count("SELECT COUNT(*) FROM chunk WHERE embedding IS NOT NULL"),
-                revokedSessions: try count("SELECT COUNT(*) FROM revoked_session"))
+                revokedSessions: try count("SELECT COUNT(*) FROM revoked_session"), sources: try count("SELECT COUNT(*) FROM source"))
         }
     }
 
@@ -29,9 +29,15 @@ extension SQLiteStore: InstallationTransfer {
                 let key = Self.key(from: row)
                 keys[key.projectId, default: []].append(TransferredKey(key: key, hash: row["key_hash"]))
             }
+            var sources: [UUID: [Source]] = [:]
+            for row in try Row.fetchAll(db, sql: "\(Self.sourceSelect) ORDER BY s.created_at, s.id") {
+                let source = Self.source(from: row)
+                sources[source.projectId, default: []].append(source)
+            }
             return try Row.fetchAll(db, sql: "SELECT * FROM project ORDER BY created_at, id").map { row in
                 let project = Self.project(from: row)
-                return TransferredProject(project: project, apiKeyHash: row["api_key_hash"], keys: keys[project.id] ?? [])
+                return TransferredProject(project: project, apiKeyHash: row["api_key_hash"], keys: keys[project.id] ?? [],
+                                          sources: sources[project.id] ?? [])
             }
         }
     }
@@ -79,6 +85,7 @@ extension SQLiteStore: InstallationTransfer {
             for item in projects {
                 try Self.insert(item.project, apiKeyHash: item.apiKeyHash, db: db)
                 for key in item.keys { try Self.insert(key.key, hash: key.hash, db: db) }
+                for source in item.sources { try Self.insert(source, db: db) }
             }
         }
     }
@@ -90,13 +97,13 @@ extension SQLiteStore: InstallationTransfer {
                 try db.execute(
                     sql: """
                         INSERT INTO document (id, project_id, path, title, content, tags, metadata, version,
-                                              content_hash, embedding_status, created_at, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                              content_hash, embedding_status, created_at, updated_at, source_id, source_path)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [document.id.key, document.projectId.key, document.path, document.title, document.content,
                                 Self.encodeTags(document.tags), JSONValue.encodeObject(document.metadata), document.version,
                                 document.contentHash, document.embeddingStatus.rawValue, document.createdAt.storedValue,
-                                document.updatedAt.storedValue])
+                                document.updatedAt.storedValue, document.source?.id.key, document.source?.path])
                 for tag in document.tags {
                     try db.execute(sql: "INSERT INTO document_tag (document_id, tag) VALUES (?, ?)", arguments: [document.id.key, tag])
                 }
