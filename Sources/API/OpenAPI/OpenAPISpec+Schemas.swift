@@ -81,7 +81,6 @@ extension OpenAPISpec {
             "id": Schema.uuid, "ownerId": Schema.uuid, "name": Schema.string, "slug": Schema.string,
             "description": Schema.string, "apiKeyPrefix": Schema.string, "stats": Schema.ref("ProjectStats"),
             "createdAt": Schema.dateTime, "updatedAt": Schema.dateTime,
-            "source": Schema.ref("DocumentSource"),
         ]
     }
 
@@ -129,6 +128,7 @@ extension OpenAPISpec {
             "contentHash": ["type": "string", "pattern": "^[0-9a-f]{64}$"],
             "embeddingStatus": Schema.enumeration(EmbeddingStatus.allCases.map(\.rawValue)),
             "createdAt": Schema.dateTime, "updatedAt": Schema.dateTime,
+            "source": Schema.ref("DocumentSource"),
         ]
     }
 
