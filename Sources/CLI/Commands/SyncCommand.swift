@@ -48,20 +48,17 @@ struct SyncCommand: AsyncParsableCommand {
     }
 
     private func sources(in opened: some LoreStore) async throws -> [Source] {
+        let all: [Source]
         if let project {
             let target = try await store.resolveProject(project, in: opened)
-            let all = try await opened.sources(in: target.id, page: try PageRequest(offset: 0, limit: Source.maximumPerProject)).items
-            guard let source else { return all }
-            guard let match = all.first(where: { $0.id.uuidString.lowercased() == source.lowercased() }) else {
-                throw IndexError.notFound(entity: "source '\(source)' in project '\(project)'")
-            }
-            return [match]
+            all = try await opened.sources(in: target.id, page: try PageRequest(offset: 0, limit: Source.maximumPerProject)).items
+        } else {
+            // Every source of the installation (a claim in force does not hide one here).
+            all = try await opened.dueSources(at: .distantFuture, limit: 100_000)
         }
-        // Every source of the installation (a claim in force does not hide one here).
-        let all = try await opened.dueSources(at: .distantFuture, limit: 100_000)
         guard let source else { return all }
         guard let match = all.first(where: { $0.id.uuidString.lowercased() == source.lowercased() }) else {
-            throw IndexError.notFound(entity: "source '\(source)'")
+            throw IndexError.notFound(entity: "source '\(source)'" + (project.map { " in project '\($0)'" } ?? ""))
         }
         return [match]
     }

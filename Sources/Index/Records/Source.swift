@@ -274,14 +274,6 @@ enum SourceFolders {
     static func parking(_ id: UUID) -> String { "\u{1}moving/\(id.uuidString)" }
 }
 
-extension Document {
-    /// A sync of `sourceID` may replace or remove a client's document and its own, not another
-    /// source's.
-    func requireWritable(by sourceID: UUID) throws(IndexError) {
-        if let source, source.id != sourceID { throw .sourceOwned(path: path) }
-    }
-}
-
 /// Webhook secrets: 32 random bytes, hex.
 enum SourceSecret {
     static func generate() -> String {

@@ -122,11 +122,13 @@ extension PreparedDocument {
 }
 
 extension Document {
-    /// Invariant (SPEC §11): a document a Git source holds is written only by that source's sync;
-    /// every client write (HTTP, MCP, the command line) reaches the stores' write functions,
-    /// which call this on the stored document first.
-    func requireClientWritable() throws(IndexError) {
-        if source != nil { throw .sourceOwned(path: path) }
+    /// Invariant (SPEC §11): a document a Git source holds is written only by that source's sync.
+    /// Every write reaches the stores' write functions, which call this on the stored document
+    /// first: `writer` is `nil` for a client (HTTP, MCP, the command line), which may write only
+    /// documents no source holds; a sync passes its source, which may also replace its own
+    /// documents and adopt a client's, never another source's.
+    func requireWritable(by writer: UUID?) throws(IndexError) {
+        if let source, source.id != writer { throw .sourceOwned(path: path) }
     }
 
     /// After a rewrite from `prepared` stored `addedChunks` new chunks: the document waits for

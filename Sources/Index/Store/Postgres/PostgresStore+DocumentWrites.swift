@@ -13,7 +13,7 @@ extension PostgresStore {
                 SELECT \(unescaped: Self.documentColumns) FROM document d
                 WHERE d.id = \(id) AND d.project_id = \(projectID) FOR UPDATE
                 """, on: connection))
-            try existing.requireClientWritable()
+            try existing.requireWritable(by: nil)
             if let expected = update.expectedVersion, expected != existing.version {
                 throw IndexError.staleVersion(expected: expected, actual: existing.version)
             }
@@ -66,7 +66,7 @@ extension PostgresStore {
     public func deleteDocument(id: UUID, in projectID: UUID) async throws {
         let deleted = try await rows("DELETE FROM document WHERE id = \(id) AND project_id = \(projectID) AND source_id IS NULL RETURNING id")
         guard deleted.isEmpty else { return }
-        try await document(id: id, in: projectID).requireClientWritable()
+        try await document(id: id, in: projectID).requireWritable(by: nil)
     }
 
     // MARK: Writing inside a transaction
@@ -96,7 +96,7 @@ extension PostgresStore {
             return (try await insert(document, in: projectID, on: connection), .created)
         }
         let existing = try Self.document(from: row)
-        if existing.source?.id != source { try existing.requireClientWritable() }
+        try existing.requireWritable(by: source)
         return try await replace(existing, with: document, on: connection)
     }
 

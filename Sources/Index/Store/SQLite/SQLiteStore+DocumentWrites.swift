@@ -11,7 +11,7 @@ extension SQLiteStore {
         try await write { db in
             let existing = try self.fetchDocument(sql: "\(Self.documentSelect) WHERE id = ? AND project_id = ?",
                                                   arguments: [id.key, projectID.key], db: db)
-            try existing.requireClientWritable()
+            try existing.requireWritable(by: nil)
             if let expected = update.expectedVersion, expected != existing.version {
                 throw IndexError.staleVersion(expected: expected, actual: existing.version)
             }
@@ -70,7 +70,7 @@ extension SQLiteStore {
                            arguments: [id.key, projectID.key])
             guard db.changesCount == 0 else { return }
             try self.fetchDocument(sql: "\(Self.documentSelect) WHERE id = ? AND project_id = ?",
-                                   arguments: [id.key, projectID.key], db: db).requireClientWritable()
+                                   arguments: [id.key, projectID.key], db: db).requireWritable(by: nil)
         }
     }
 
@@ -99,7 +99,7 @@ extension SQLiteStore {
         else {
             return (try insert(document, in: projectID, db: db), .created)
         }
-        if existing.source?.id != source { try existing.requireClientWritable() }
+        try existing.requireWritable(by: source)
         return try replace(existing, with: document, db: db)
     }
 
