@@ -75,8 +75,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Console",
+            resources: ConsoleAssets.files.map { .embedInCode("Assets/\($0)") }
+        ),
+        .target(
             name: "API",
             dependencies: [
+                "Console",
                 "Index",
                 "Runtime",
                 "Search",
@@ -145,3 +150,14 @@ let package = Package(
         ),
     ]
 )
+
+/// The console's files (Sources/Console/Assets), compiled into the binary: `lore serve` needs no
+/// folder beside it. A file added there is listed here and in `ConsoleAssets.swift`.
+enum ConsoleAssets {
+    static let files = [
+        "index.html", "console.css", "favicon.svg",
+        "app.js", "api.js", "dom.js", "markdown.js", "snippet.js", "dialogs.js",
+        "page-auth.js", "page-projects.js", "page-project.js", "page-keys.js", "page-documents.js",
+        "page-sources.js", "page-search.js", "page-status.js",
+    ]
+}

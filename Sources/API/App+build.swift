@@ -78,6 +78,7 @@ func buildRouter<Base: Store>(
     let router = Router(context: AppRequestContext.self)
     let authenticator = Authenticator(store: store, tokens: tokens)
     router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: CompressionMiddleware())
@@ -86,7 +87,9 @@ func buildRouter<Base: Store>(
         settings: arguments.rateLimits, identify: { await authenticator.rateLimitBucket(of: $0) },
         onLimited: { _ in metrics.recordRateLimited() }))
     router.add(middleware: ErrorMiddleware(environment: arguments.environment))
+    router.add(middleware: CrossSiteRequestMiddleware())
 
+    ConsoleController(registrationEnabled: arguments.registrationEnabled).addRoutes(to: router)
     let health = HealthController(store: store, embedder: engine.embedder)
     health.addRoutes(to: router.group("health"))
     OpenAPIController().addRoutes(to: router)

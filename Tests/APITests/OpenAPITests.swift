@@ -29,9 +29,13 @@ import Testing
         "GET /openapi.json": (.anyone, [200]),
         "GET /api/v1/openapi.json": (.anyone, [200]),
         "GET /metrics": (.anyone, [200]),
+        // The console: 304 for a browser's current copy; an unknown file is a 404.
+        "GET /": (.anyone, [200, 304]),
+        "GET /console/{file}": (.anyone, [200, 304, 404]),
         // 403 when registration is turned off; 409 for a taken e-mail.
         "POST /api/v1/auth/register": (.anyone, [201, 403, 409, 413, 415, 422, 429, 500]),
-        "POST /api/v1/auth/login": (.anyone, [200, 401, 413, 415, 422, 429, 500]),
+        // 403: a browser's cross-site request (CrossSiteRequestMiddleware), for every change.
+        "POST /api/v1/auth/login": (.anyone, [200, 401, 403, 413, 415, 422, 429, 500]),
         "POST /api/v1/auth/logout": (.user, [204, 401, 403, 413, 415, 429, 500]),
         "GET /api/v1/auth/me": (.user, [200, 401, 403, 429, 500]),
         "GET /api/v1/projects": (.user, [200, 401, 403, 422, 429, 500]),
@@ -243,7 +247,7 @@ struct OpenAPIExercise {
         let parts = route.split(separator: " ", maxSplits: 1)
         let path = parts[1].replacingOccurrences(of: "{projectId}", with: project ?? self.project)
             .replacingOccurrences(of: "{documentId}", with: document).replacingOccurrences(of: "{keyId}", with: document)
-            .replacingOccurrences(of: "{sourceId}", with: document)
+            .replacingOccurrences(of: "{sourceId}", with: document).replacingOccurrences(of: "{file}", with: document)
         let method = HTTPRequest.Method(String(parts[0]))!
         let response = try await client.send(method, path + query, headers: headers, json: json)
         record(route, response)
@@ -265,6 +269,10 @@ struct OpenAPIExercise {
                       "GET /openapi.json", "GET /api/v1/openapi.json"] {
             try await call(route)
         }
+        let page = try await call("GET /")
+        try await call("GET /", headers: [.ifNoneMatch: page.headers[.eTag] ?? ""])
+        let script = try await call("GET /console/{file}", document: "app.js")
+        try await call("GET /console/{file}", document: "app.js", headers: [.ifNoneMatch: script.headers[.eTag] ?? ""])
         let login = #"{"email": "owner@example.com", "password": "long enough"}"#
         try await call("POST /api/v1/auth/login", json: login)
         try await call("GET /api/v1/auth/me", headers: bearer)
@@ -362,6 +370,8 @@ struct OpenAPIExercise {
             let hasBody = route.hasPrefix("POST") || route.hasPrefix("PUT") || route.hasPrefix("PATCH")
             if route == "POST /api/v1/auth/login" {
                 try await call(route, json: #"{"email": "owner@example.com", "password": "wrong password"}"#)
+                try await call(route, headers: [.origin: "https://elsewhere.example"],
+                               json: #"{"email": "owner@example.com", "password": "long enough"}"#)
             } else if statuses.contains(401) {
                 try await call(route)
                 try await call(route, headers: [.authorization: "Bearer not-a-token"])

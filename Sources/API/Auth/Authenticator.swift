@@ -5,7 +5,7 @@ import Index
 /// Finds out who is calling, from `X-API-Key`, `Authorization: Bearer …` (a `lore_` key or a
 /// session JWT) or the `lore_session` cookie, and decides what they may reach.
 struct Authenticator<AppStore: Store>: Sendable {
-    static var cookieName: String { "lore_session" }
+    static var cookieName: String { SessionCookie.name }
 
     let store: AppStore
     let tokens: SessionTokens
@@ -85,4 +85,9 @@ struct Authenticator<AppStore: Store>: Sendable {
             return nil
         }
     }
+}
+
+/// The session cookie's name (SPEC §3).
+enum SessionCookie {
+    static let name = "lore_session"
 }

@@ -95,7 +95,7 @@ extension OpenAPISpec {
     /// The statuses the error envelope is sent with: status, response name, description.
     static let errorStatuses: [(Int, String, String)] = [
         (401, "Unauthorized", "No, invalid, revoked or expired credentials (`unauthorized`)."),
-        (403, "Forbidden", "Valid credentials that do not reach this resource: another project, a write with a read key, a path outside the key's folder (`forbidden`)."),
+        (403, "Forbidden", "Valid credentials that do not reach this resource: another project, a write with a read key, a path outside the key's folder; or a change a browser sends from another site (`Origin` or `Sec-Fetch-Site` not this server's) (`forbidden`)."),
         (404, "NotFound", "No such resource, or one of another user (`not_found`)."),
         (409, "Conflict", "A duplicate e-mail, project name or document path, or a stale version (`conflict`); a write to a document a Git source holds (`source_owned`)."),
         (413, "PayloadTooLarge", "The body is over 8 MiB (after inflating a gzip body), or a document's content over 1 MiB (`payload_too_large`)."),
@@ -112,6 +112,7 @@ extension OpenAPISpec {
             "DocumentId": path("documentId", "The document's id; a malformed id is a 404."),
             "KeyId": path("keyId", "The key's id; a malformed id is a 404."),
             "SourceId": path("sourceId", "The source's id; a malformed id is a 404."),
+            "ConsoleFile": path("file", "A file of the console, e.g. `app.js`; any other name is a 404."),
             "Offset": query("offset", S.integer(minimum: 0, maximum: PageRequest.maximumWindow - 1, default: 0),
                             "Items to skip; offset + limit must be at most 10,000."),
             "Limit": query("limit", S.integer(minimum: 1, maximum: 100, default: 20), "Items per page."),

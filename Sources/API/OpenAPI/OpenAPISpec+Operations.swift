@@ -32,6 +32,8 @@ extension OpenAPISpec {
         var headers: [String] = []
         /// The body's media type.
         var contentType = "application/json"
+        /// Other media types the body may have, with the same schema.
+        var otherContentTypes: [String] = []
 
         var response: OpenAPIValue {
             var fields: [String: OpenAPIValue] = ["X-Request-ID": ["$ref": "#/components/headers/RequestId"]]
@@ -40,7 +42,11 @@ extension OpenAPISpec {
                 fields[header] = ["$ref": "#/components/headers/\(component)"]
             }
             var value: [String: OpenAPIValue] = ["description": OpenAPIValue(.string(description)), "headers": .object(fields)]
-            if let schema { value["content"] = .object([contentType: ["schema": Schema.ref(schema)]]) }
+            if let schema {
+            value["content"] = .object(Dictionary(uniqueKeysWithValues: ([contentType] + otherContentTypes).map {
+                ($0, ["schema": Schema.ref(schema)] as OpenAPIValue)
+            }))
+        }
             return .object(value)
         }
     }

@@ -29,6 +29,23 @@ extension OpenAPISpec {
                 success: [Success(status: 200, description: "The document (not enveloped).", schema: "OpenAPIDocument")],
                 errors: [], rateLimited: false)]
         }
+        paths["/"] = ["get": operation(
+            "getConsole", tag: "Console", summary: "The web console's page (SPEC §12); it signs in with the session cookie.",
+            access: .anyone,
+            success: [
+                Success(status: 200, description: "The page.", schema: "ConsoleFile", contentType: "text/html"),
+                Success(status: 304, description: "The browser's copy (`If-None-Match`) is current."),
+            ],
+            errors: [], rateLimited: false)]
+        paths["/console/{file}"] = ["get": operation(
+            "getConsoleFile", tag: "Console", summary: "A file of the console: its scripts, style sheet and icon, all compiled into Lore.",
+            access: .anyone, parameters: ["ConsoleFile"],
+            success: [
+                Success(status: 200, description: "The file.", schema: "ConsoleFile", contentType: "text/javascript",
+                        otherContentTypes: ["text/css", "image/svg+xml"]),
+                Success(status: 304, description: "The browser's copy (`If-None-Match`) is current."),
+            ],
+            errors: [404], rateLimited: false)]
         paths["/metrics"] = ["get": operation(
             "getMetrics", tag: "Operations",
             summary: "Prometheus metrics: requests, latency, search latency by mode, store gauges, rate-limited requests.",
@@ -53,7 +70,7 @@ extension OpenAPISpec {
                 body: "LoginInput",
                 success: [Success(status: 200, description: "The user; the session cookie is set.", schema: "UserEnvelope",
                                   headers: ["Set-Cookie"])],
-                errors: [401, 413, 415, 422, 500])],
+                errors: [401, 403, 413, 415, 422, 500])],
             "/api/v1/auth/logout": ["post": operation(
                 "logout", tag: "Auth", summary: "Revokes the session token and clears the cookie.", access: .user,
                 success: [Success(status: 204, description: "Signed out.", headers: ["Set-Cookie"])],

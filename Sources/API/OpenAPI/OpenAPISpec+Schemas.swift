@@ -176,6 +176,7 @@ extension OpenAPISpec {
                 "required": ["openapi", "info", "paths"],
                 "properties": ["openapi": ["const": "3.1.0"], "info": S.anyObject, "paths": S.anyObject],
             ],
+            "ConsoleFile": ["type": "string", "description": "A file of the console, as text."],
             "PrometheusText": ["type": "string", "description": "Metric families as `# HELP`, `# TYPE` and sample lines."],
         ]
     }

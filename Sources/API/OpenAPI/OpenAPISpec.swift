@@ -20,6 +20,7 @@ enum OpenAPISpec {
             ],
             "tags": [
                 ["name": "Operations", "description": "Health and this document."],
+                ["name": "Console", "description": "The web console for people, served from the binary."],
                 ["name": "Auth", "description": "Registration and sessions."],
                 ["name": "Projects", "description": "A user's projects and their full-access API keys."],
                 ["name": "Keys", "description": "Scoped API keys: read or write, optionally one folder and an expiry (least privilege for agents)."],

@@ -2,8 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Applies the token buckets of ``RateLimitSettings`` to every route but health, metrics and the
-/// OpenAPI document: per API key or signed-in user when the request carries valid credentials,
+/// Applies the token buckets of ``RateLimitSettings`` to every route but health, metrics, the
+/// OpenAPI document and the console's files (served from memory): per API key or signed-in user when the request carries valid credentials,
 /// else per client address; `POST /api/v1/auth/login` per address and per e-mail instead, and
 /// `POST /api/v1/auth/register` per address with a stricter bucket.
 ///
@@ -79,7 +79,7 @@ struct RateLimitMiddleware: RouterMiddleware {
     /// Health probes, metrics scrapes and the OpenAPI document are never limited; `route` is
     /// the matched route (or, for no route, the raw path, which is limited unless exempt).
     static func isLimited(route: String) -> Bool {
-        let exempt = ["/health", "/api/v1/health", "/metrics", "/openapi.json"]
+        let exempt = ["/health", "/api/v1/health", "/metrics", "/openapi.json", "/", "/console"]
         return !exempt.contains { route == $0 || route.hasPrefix($0 + "/") }
     }
 
