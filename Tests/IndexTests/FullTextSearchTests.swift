@@ -92,6 +92,36 @@ struct FullTextSearchTests {
         #expect(beyond.hits.isEmpty && beyond.total == 25)
     }
 
+    /// More matching chunks than PostgreSQL refines with per-term scores (300): the order is the
+    /// query's alone, so pages of any size, at any offset, give the same sequence, each document
+    /// once, and the total counts every match.
+    @Test(arguments: TestBackend.contract) func pagesAreStablePastTheRefinedChunks(backend: TestBackend) async throws {
+        let temporary = try await TemporaryStore.make(backend)
+        let project = try await temporary.makeProject()
+        let count = 340
+        for index in 0..<count {
+            let lighthouse = Array(repeating: "lighthouse", count: index % 7 + 1).joined(separator: " ")
+            let keeper = Array(repeating: "keeper", count: index % 5).joined(separator: " ")
+            _ = try await temporary.store.createDocument(
+                NewDocument(path: "coast/\(index).md", content: "# Light \(index)\n\(lighthouse) \(keeper) unique\(index) words"), in: project.id)
+        }
+        func sequence(pageSize: Int) async throws -> [String] {
+            var paths: [String] = []
+            for offset in stride(from: 0, to: count + pageSize, by: pageSize) {
+                let page = try await search("lighthouse keeper", in: temporary, projects: [project.id], offset: offset, limit: pageSize)
+                #expect(page.total == count, "total at offset \(offset): \(page.total)")
+                paths += page.hits.map(\.path)
+            }
+            return paths
+        }
+        let byForty = try await sequence(pageSize: 40)
+        #expect(byForty.count == count && Set(byForty).count == count, "every document once: \(byForty.count), \(Set(byForty).count) distinct")
+        let byThirtySeven = try await sequence(pageSize: 37)
+        #expect(byThirtySeven == byForty, "the order does not depend on the page size")
+        let best = try await search("lighthouse keeper", in: temporary, projects: [project.id], limit: 5)
+        #expect(best.hits.map(\.path) == Array(byForty.prefix(5)))
+    }
+
     @Test(arguments: TestBackend.contract) func searchesOnlyTheGivenProjects(backend: TestBackend) async throws {
         let (temporary, project) = try await makeCorpus(backend)
         let other = try await temporary.makeProject(name: "Other")
