@@ -1,3 +1,4 @@
+import CSQLiteSettings
 import Foundation
 import GRDB
 import Logging
@@ -21,11 +22,19 @@ public final class SQLiteStore: Sendable {
     ///
     /// - Parameters:
     ///   - embeddingsEnabled: false when no embedder is configured: documents are `disabled`.
+    /// Settings of the SQLite library itself, applied once per process before its first
+    /// connection: no global memory statistics (their mutex serialises every allocation of every
+    /// reader; see ``lore_sqlite_disable_memory_statistics``).
+    private static let processSettings: Void = {
+        _ = lore_sqlite_disable_memory_statistics()
+    }()
+
     public init(
         path: String, preparer: DocumentPreparer = DocumentPreparer(), embeddingsEnabled: Bool = false,
         logger: Logger = Logger(label: "lore.index")
     ) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        _ = Self.processSettings
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             var configuration = Configuration()
