@@ -154,7 +154,7 @@ def journey(browser, server, work, backend):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", name="Projects", exact=True)).to_be_visible()
-    expect(page.get_by_text("No projects yet")).to_be_visible()
+    expect(page.locator("main").get_by_text("No projects yet")).to_be_visible()
 
     # A project: its full-access key is shown once.
     page.get_by_label("Name").fill("Handbook")
@@ -194,13 +194,13 @@ def journey(browser, server, work, backend):
         for name, text in UPLOADS.items()])
     page.get_by_label("Into folder").fill("ops")
     page.get_by_role("button", name="Upload").click()
-    expect(page.get_by_text(f"Uploaded: {len(UPLOADS)} created, 0 updated, 0 unchanged, 0 not stored.")).to_be_visible()
+    expect(page.locator("main").get_by_text(f"Uploaded: {len(UPLOADS)} created, 0 updated, 0 unchanged, 0 not stored.")).to_be_visible()
     expect(page.locator(".tree summary", has_text="ops/")).to_contain_text(f"({len(UPLOADS)})")
     browser.audit(page, "documents")
 
     # Coverage: the bar on the overview moves to 100% as the queue drains.
     page.get_by_role("navigation", name="Project").get_by_role("link", name="Overview").click()
-    expect(page.get_by_text(re.compile(r"Embedding coverage: 100% \("))).to_be_visible(timeout=60_000)
+    expect(page.locator("main").get_by_text(re.compile(r"Embedding coverage: 100% \("))).to_be_visible(timeout=60_000)
     progress = page.locator(".coverage progress")
     check(progress.get_attribute("value") == progress.get_attribute("max"), "the bar is full")
     browser.audit(page, "project overview")
@@ -229,7 +229,7 @@ def journey(browser, server, work, backend):
         browser.audit(page, f"search {mode}")
     browser.shoot(page, "search-desktop")
     # Filters and paging: the folder filter keeps the hits inside it.
-    page.get_by_text("Fusion and filters").click()
+    page.locator("main").get_by_text("Fusion and filters").click()
     page.get_by_label("Fusion", exact=True).select_option("linear")
     expect(page.get_by_label("Semantic weight")).to_be_visible()
     page.get_by_label("Folder").fill("nowhere/")
@@ -291,7 +291,7 @@ def journey(browser, server, work, backend):
 
     page.goto(f"/#/projects/{project_id}/sources")
     expect(page.get_by_role("heading", name="Sources of Handbook")).to_be_visible()
-    expect(page.get_by_text("No sources yet")).to_be_visible()
+    expect(page.locator("main").get_by_text("No sources yet")).to_be_visible()
     page.get_by_label("Repository").fill(repo)
     page.get_by_label("Into folder").fill("team/")
     page.get_by_role("button", name="Add source").click()
@@ -316,7 +316,7 @@ def journey(browser, server, work, backend):
     expect(dialog).to_contain_text("Revoke reader?")
     browser.audit(page, "revoke dialog")
     dialog.get_by_role("button", name="Revoke key").click()
-    expect(page.get_by_text("No scoped keys yet")).to_be_visible()
+    expect(page.locator("main").get_by_text("No scoped keys yet")).to_be_visible()
     status, _, _ = api(server, "GET", f"/projects/{project_id}/documents", key=reader_key)
     check(status == 401, f"the revoked key is refused: {status}")
 
@@ -324,7 +324,7 @@ def journey(browser, server, work, backend):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Status").click()
     expect(page.get_by_role("heading", name="Status")).to_be_visible()
     expect(page.locator(".stats")).to_contain_text("ready")
-    expect(page.get_by_text("Queue: 0 chunks wait for an embedding in your projects.")).to_be_visible()
+    expect(page.locator("main").get_by_text("Queue: 0 chunks wait for an embedding in your projects.")).to_be_visible()
     browser.audit(page, "status")
     browser.shoot(page, "status-desktop")
 
