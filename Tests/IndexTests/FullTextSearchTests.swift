@@ -92,9 +92,9 @@ struct FullTextSearchTests {
         #expect(beyond.hits.isEmpty && beyond.total == 25)
     }
 
-    /// More matching chunks than PostgreSQL refines with per-term scores (300): the order is the
-    /// query's alone, so pages of any size, at any offset, give the same sequence, each document
-    /// once, and the total counts every match.
+    /// Hundreds of matching chunks with varied scores: the order is the query's alone, so pages
+    /// of any size, at any offset, give the same sequence, each document once, and the total
+    /// counts every match (a ranking that refines only some candidates must keep this).
     @Test(arguments: TestBackend.contract) func pagesAreStablePastTheRefinedChunks(backend: TestBackend) async throws {
         let temporary = try await TemporaryStore.make(backend)
         let project = try await temporary.makeProject()

@@ -11,10 +11,6 @@ extension PostgresStore {
     /// BM25's does. Measured on Cranfield (nDCG@10): 0 → 0.350, 1 (log length) → 0.348,
     /// 2 (length) → 0.284, 16 → 0.349, 32 → 0.362 (all with weights {0.2, 0.4, 0.6, 1.0}).
     static let rankNormalization = 32
-    /// How many chunks, best by one whole-query `ts_rank`, get the per-term scores. Measured on
-    /// Cranfield (`Benchmarks/reference/postgres_rerank.py`): every match 0.369 nDCG@10 at 13.0 ms
-    /// p50, the top 100 0.370 at 8.0 ms, the top 300 0.370 at 8.5 ms.
-    static let refinedChunks = 300
     /// `ts_headline` options: about 32 words around the matches, marked with private-use
     /// characters that ``Snippet`` turns into `<mark>` after escaping the text.
     static let headlineOptions =
@@ -49,11 +45,6 @@ extension PostgresStore {
     /// lifts nDCG@10 from 0.314 (one `ts_rank` of the whole query) to 0.348, and the weights and
     /// normalisation below to 0.371 (SQLite's FTS5 BM25: 0.378).
     ///
-    /// The per-term scores are the expensive part (one `ts_rank` per term per chunk), so only the
-    /// ``refinedChunks`` chunks with the best whole-query `ts_rank` get them; the other matches keep
-    /// that rough score and rank after every document with a refined chunk. The order depends on
-    /// the query alone, never on the offset, so pages neither repeat nor skip.
-    ///
     /// Then one statement: matching chunks of the projects (the GIN index finds them), each
     /// document's best score and the chunk whose heading and body match best, the total from a
     /// window count, and headlines computed only for the page.
@@ -78,39 +69,28 @@ extension PostgresStore {
         let snippet = request.includesSnippets
             ? Self.headline(into: &sql)
             : "''"
-        let refined = sql.bind(Self.refinedChunks)
         sql.append("""
             WITH \(queryCTE),
             matches AS (
                 SELECT c.id, c.document_id, c.position, c.heading,
-                       ts_rank(\(Self.rankWeights), c.search, query.r, \(Self.rankNormalization))::float8 AS rough,
+                       (\(score))::float8 AS score,
                        ts_rank(\(Self.passageWeights), c.search, query.r, \(Self.rankNormalization)) AS passage
                 FROM chunk c \(documentJoin) CROSS JOIN query
                 WHERE c.project_id = ANY(\(projects)) AND c.search @@ query.q\(filterClause)
             ),
-            scored AS (
-                SELECT m.id, m.document_id, m.position, m.heading, m.passage, m.rough_rank <= \(refined) AS refined,
-                       CASE WHEN m.rough_rank <= \(refined)
-                            THEN (SELECT (\(score))::float8 FROM chunk c WHERE c.id = m.id)
-                            ELSE m.rough END AS score
-                FROM (SELECT matches.*, row_number() OVER (ORDER BY rough DESC, id) AS rough_rank FROM matches) AS m
-            ),
             best AS (
                 SELECT DISTINCT ON (document_id) id, document_id, position, heading,
-                       bool_or(refined) OVER per_document AS refined,
-                       coalesce(max(score) FILTER (WHERE refined) OVER per_document, max(score) OVER per_document) AS score
-                FROM scored
-                WINDOW per_document AS (PARTITION BY document_id)
-                ORDER BY document_id, passage DESC, score DESC, position
+                       max(score) OVER (PARTITION BY document_id) AS score
+                FROM matches ORDER BY document_id, passage DESC, score DESC, position
             ),
             page AS (
                 SELECT best.*, d.project_id, d.path, d.title, count(*) OVER () AS total
                 FROM best JOIN document d ON d.id = best.document_id
-                ORDER BY best.refined DESC, best.score DESC, d.path, d.project_id LIMIT \(limit) OFFSET \(offset)
+                ORDER BY best.score DESC, d.path, d.project_id LIMIT \(limit) OFFSET \(offset)
             )
             SELECT page.*, \(snippet) AS snippet
             FROM page JOIN chunk c ON c.id = page.id CROSS JOIN query
-            ORDER BY page.refined DESC, page.score DESC, page.path, page.project_id
+            ORDER BY page.score DESC, page.path, page.project_id
             """)
         let rows = try await rows(sql.query)
         var total = try rows.first.map { Int(try $0.value("total", as: Int64.self)) } ?? 0
