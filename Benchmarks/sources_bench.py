@@ -18,7 +18,7 @@ with --json).
 
     python3 Benchmarks/sources_bench.py [--files 10000] [--commits 20] [--embedder none|counting] [--json]
 """
-import argparse, datetime, hashlib, hmac, json, os, platform, random, shutil, statistics, subprocess, sys
+import argparse, datetime, hashlib, hmac, json, os, platform, random, shutil, statistics, sys
 import tempfile, time, urllib.parse
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -36,20 +36,7 @@ def say(message):
     print(f"sources-bench: {message}", file=sys.stderr, flush=True)
 
 
-def git_env(tick):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    date = f"{1_700_000_000 + tick * 60} +0000"
-    env.update(GIT_AUTHOR_NAME="Lore Bench", GIT_AUTHOR_EMAIL="bench@example.com", GIT_COMMITTER_NAME="Lore Bench",
-               GIT_COMMITTER_EMAIL="bench@example.com", GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date,
-               GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0")
-    return env
-
-
-def git(*args, cwd=None, tick=0):
-    done = subprocess.run(["git", *args], cwd=cwd, env=git_env(tick), capture_output=True)
-    if done.returncode != 0:
-        sys.exit(f"sources-bench: git {' '.join(args)} failed: {done.stderr.decode(errors='replace').strip()}")
-    return done.stdout.decode().strip()
+git = e2e.git
 
 
 def generate(clone, files, seed):

@@ -21,7 +21,7 @@ console shows no error (a failed request the page expects and handles, such as t
 conflict, is allowed only in the step that provokes it). With --screenshots, the main pages are
 saved at desktop and phone widths.
 """
-import argparse, http.server, os, re, shutil, subprocess, sys, tempfile, threading, time, urllib.parse, urllib.request
+import argparse, http.server, os, re, shutil, sys, tempfile, threading, time, urllib.parse, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lore_e2e as e2e  # noqa: E402
@@ -282,12 +282,9 @@ def journey(browser, server, work, backend):
                        "runbooks/rollback.md": "# Rollback\n\nRevert the release tag and redeploy.\n"}.items():
         with open(os.path.join(repo, name), "w") as f:
             f.write(text)
-    git_env = dict(os.environ, GIT_AUTHOR_NAME="Lore", GIT_AUTHOR_EMAIL="e2e@example.com", GIT_COMMITTER_NAME="Lore",
-                   GIT_COMMITTER_EMAIL="e2e@example.com", GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "handbook"]):
-        subprocess.run(["git", *args], cwd=repo, env=git_env, check=True)
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, env=git_env, check=True, capture_output=True,
-                          text=True).stdout.strip()
+        e2e.git(*args, cwd=repo)
+    head = e2e.git("rev-parse", "HEAD", cwd=repo)
 
     page.goto(f"/#/projects/{project_id}/sources")
     expect(page.get_by_role("heading", name="Sources of Handbook")).to_be_visible()

@@ -133,6 +133,32 @@ class EmbeddingServer:
         self.server.server_close()
 
 
+# --- git ------------------------------------------------------------------------------------------
+
+class GitError(RuntimeError):
+    pass
+
+
+def git_env(tick=0):
+    """Git with no user or system configuration and no prompts, a fixed author and committer, and
+    commit dates `tick` minutes after a fixed instant: a repository made by a test or a benchmark
+    has the same commits every run."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    date = f"{1_700_000_000 + tick * 60} +0000"
+    env.update(GIT_AUTHOR_NAME="Lore E2E", GIT_AUTHOR_EMAIL="e2e@example.com", GIT_COMMITTER_NAME="Lore E2E",
+               GIT_COMMITTER_EMAIL="e2e@example.com", GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date,
+               GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0")
+    return env
+
+
+def git(*args, cwd=None, tick=0):
+    """Runs git with ``git_env(tick)``; returns its output, stripped. Raises GitError."""
+    done = subprocess.run(["git", *args], cwd=cwd, env=git_env(tick), capture_output=True)
+    if done.returncode != 0:
+        raise GitError(f"git {' '.join(args)} failed: {done.stderr.decode(errors='replace').strip()}")
+    return done.stdout.decode(errors="replace").strip()
+
+
 # --- HTTP ------------------------------------------------------------------------------------
 
 def call(base, method, path, body=None, key=None, token=None, cookie=None, timeout=30, headers=None):

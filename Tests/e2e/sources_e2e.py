@@ -95,20 +95,7 @@ def expect_error(status, payload, wanted_status, code, what, field=None):
 
 # --- git ---------------------------------------------------------------------------------------
 
-def git_env(tick=0):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    date = f"{1_700_000_000 + tick * 60} +0000"
-    env.update(GIT_AUTHOR_NAME="Lore E2E", GIT_AUTHOR_EMAIL="e2e@example.com", GIT_COMMITTER_NAME="Lore E2E",
-               GIT_COMMITTER_EMAIL="e2e@example.com", GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date,
-               GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0")
-    return env
-
-
-def git(*args, cwd=None, tick=0):
-    done = subprocess.run(["git", *args], cwd=cwd, env=git_env(tick), capture_output=True)
-    if done.returncode != 0:
-        raise Failure(f"git {' '.join(args)} failed: {done.stderr.decode(errors='replace').strip()}")
-    return done.stdout.decode(errors="replace").strip()
+git, git_env = e2e.git, e2e.git_env
 
 
 class Repo:
