@@ -143,11 +143,16 @@ struct RateLimitTests {
     @Test func healthMetricsAndTheDocumentAreNeverLimited() async throws {
         let clock = ManualClock()
         try await OperationsTestServer.run(rateLimits: Self.settings(clock, requests: 1)) { api in
-            for path in ["/health", "/health/ready", "/api/v1/health", "/openapi.json", "/health", "/openapi.json"] {
+            for path in ["/health", "/health/ready", "/api/v1/health", "/openapi.json", "/health", "/openapi.json",
+                         "/", "/console/app.js", "/", "/console/app.js"] {
                 let response = try await api.send(.get, path)
                 #expect(response.status == .ok, "\(path)")
                 #expect(response.headers[Self.limit] == nil, "\(path)")
             }
+            // The console's `/` is exempt alone: a path that merely starts with it is limited.
+            let first = try await api.send(.get, "//nowhere")
+            let second = try await api.send(.get, "//nowhere")
+            #expect(first.headers[Self.limit] != nil && second.status == .tooManyRequests)
         }
     }
 

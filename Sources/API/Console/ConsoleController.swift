@@ -9,21 +9,22 @@ import Hummingbird
 struct ConsoleController: Sendable {
     /// The page with the settings the console needs before anyone signs in: whether registration
     /// is open, and whether the request carries a session cookie at all (without one the console
-    /// shows the sign-in page at once instead of asking `/auth/me` for a certain 401). Keyed by
-    /// the latter.
-    let pages: [Bool: ConsoleAsset]
+    /// shows the sign-in page at once instead of asking `/auth/me` for a certain 401).
+    let pageWithoutSession: ConsoleAsset
+    let pageWithSession: ConsoleAsset
 
     init(registrationEnabled: Bool) {
-        let template = String(decoding: ConsoleAssets.index.bytes, as: UTF8.self)
+        pageWithoutSession = Self.page(registrationEnabled: registrationEnabled, hasSession: false)
+        pageWithSession = Self.page(registrationEnabled: registrationEnabled, hasSession: true)
+    }
+
+    private static func page(registrationEnabled: Bool, hasSession: Bool) -> ConsoleAsset {
+        let page = String(decoding: ConsoleAssets.index.bytes, as: UTF8.self)
             .replacingOccurrences(of: "__LORE_REGISTRATION__", with: registrationEnabled ? "open" : "closed")
-        var pages: [Bool: ConsoleAsset] = [:]
-        for hasSession in [false, true] {
-            let page = template.replacingOccurrences(of: "__LORE_SESSION__", with: hasSession ? "present" : "absent")
-            let variant = (registrationEnabled ? "o" : "c") + (hasSession ? "s" : "n")
-            pages[hasSession] = ConsoleAsset(name: "index.html", contentType: ConsoleAssets.index.contentType, bytes: Array(page.utf8),
-                                             etag: ConsoleAssets.index.etag.dropLast() + variant + "\"")
-        }
-        self.pages = pages
+            .replacingOccurrences(of: "__LORE_SESSION__", with: hasSession ? "present" : "absent")
+        let variant = (registrationEnabled ? "o" : "c") + (hasSession ? "s" : "n")
+        return ConsoleAsset(name: "index.html", contentType: ConsoleAssets.index.contentType, bytes: Array(page.utf8),
+                            etag: ConsoleAssets.index.etag.dropLast() + variant + "\"")
     }
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -33,7 +34,7 @@ struct ConsoleController: Sendable {
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
         let hasSession = request.cookies[SessionCookie.name] != nil
-        var response = respond(with: pages[hasSession]!, to: request)
+        var response = respond(with: hasSession ? pageWithSession : pageWithoutSession, to: request)
         response.headers[.vary] = "Cookie"
         return response
     }

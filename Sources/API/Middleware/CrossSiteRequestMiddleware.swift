@@ -14,7 +14,7 @@ struct CrossSiteRequestMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard Self.changesState(request.method), !request.uri.path.hasPrefix("/mcp") else {
+        guard Self.changesState(request.method), context.endpointPath != "/mcp" else {
             return try await next(request, context)
         }
         if let site = request.headers[.secFetchSite], !["same-origin", "none"].contains(site.lowercased()) {

@@ -43,10 +43,10 @@ extension OpenAPISpec {
             }
             var value: [String: OpenAPIValue] = ["description": OpenAPIValue(.string(description)), "headers": .object(fields)]
             if let schema {
-            value["content"] = .object(Dictionary(uniqueKeysWithValues: ([contentType] + otherContentTypes).map {
-                ($0, ["schema": Schema.ref(schema)] as OpenAPIValue)
-            }))
-        }
+                value["content"] = .object(Dictionary(uniqueKeysWithValues: ([contentType] + otherContentTypes).map {
+                    ($0, ["schema": Schema.ref(schema)] as OpenAPIValue)
+                }))
+            }
             return .object(value)
         }
     }

@@ -3,8 +3,8 @@ import HTTPTypes
 import Hummingbird
 
 /// Applies the token buckets of ``RateLimitSettings`` to every route but health, metrics, the
-/// OpenAPI document and the console's files (served from memory): per API key or signed-in user when the request carries valid credentials,
-/// else per client address; `POST /api/v1/auth/login` per address and per e-mail instead, and
+/// OpenAPI document and the console's page and files (served from memory): per API key or
+/// signed-in user when the request carries valid credentials, else per client address; `POST /api/v1/auth/login` per address and per e-mail instead, and
 /// `POST /api/v1/auth/register` per address with a stricter bucket.
 ///
 /// Invariant: the bucket is chosen by the route the router matched (`context.endpointPath`),
@@ -76,11 +76,12 @@ struct RateLimitMiddleware: RouterMiddleware {
         return response
     }
 
-    /// Health probes, metrics scrapes and the OpenAPI document are never limited; `route` is
-    /// the matched route (or, for no route, the raw path, which is limited unless exempt).
+    /// Health probes, metrics scrapes, the OpenAPI document and the console are never limited;
+    /// `route` is the matched route (or, for no route, the raw path, which is limited unless
+    /// exempt). `/` is exempt alone, not as a prefix of every path.
     static func isLimited(route: String) -> Bool {
-        let exempt = ["/health", "/api/v1/health", "/metrics", "/openapi.json", "/", "/console"]
-        return !exempt.contains { route == $0 || route.hasPrefix($0 + "/") }
+        let exempt = ["/health", "/api/v1/health", "/metrics", "/openapi.json", "/console"]
+        return route != "/" && !exempt.contains { route == $0 || route.hasPrefix($0 + "/") }
     }
 
     static func addHeaders(_ decision: RateLimiter.Decision, to response: inout Response) {
